@@ -24,3 +24,8 @@ export class LabStartTimeoutError extends ExoWritebackError {
 export class LabResourceBusyError extends ExoWritebackError {
   readonly code = 'LabResourceBusy';
 }
+
+/** A lab command option has a value it cannot use; the message names the option. */
+export class LabInvalidOptionError extends ExoWritebackError {
+  readonly code = 'LabInvalidOption';
+}

@@ -39,5 +39,7 @@ export interface LabFacts {
   };
   /** Ready engine configuration for this lab (secrets referenced by file, not inlined). */
   engineConfigFile: string;
+  /** Mailboxes seeded, and the organisation's seed when not the default. */
   mailboxes: number;
+  seed?: number;
 }

@@ -37,6 +37,9 @@ export function runCommand(
       const detail = redact(`${file} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${(stderr || stdout).trim().slice(-2000)}`, options.secrets);
       reject(new LabCommandFailedError(detail));
     });
+    // A program that exits without reading stdin makes this write fail with EPIPE; without a
+    // handler that error would crash the process. The exit code still decides the outcome.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

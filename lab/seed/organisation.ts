@@ -198,7 +198,9 @@ function buildMailbox(spec: PersonSpec, alias: string, primary: string, random: 
   ];
   if (spec.kind === 'UserMailbox' && random.next() < 0.5) onPrem.push(`smtp:${alias}@${LAB_TENANT.mailDomain}`);
   if (spec.kind === 'UserMailbox') onPrem.push(`SIP:${primary}`);
-  const uniqueOnPrem = [...new Map(onPrem.map((v) => [v.toLowerCase(), v])).values()];
+  // Addresses are unique case-insensitively; the first form (the primary's) wins.
+  const seen = new Set<string>();
+  const uniqueOnPrem = onPrem.filter((v) => !seen.has(v.toLowerCase()) && seen.add(v.toLowerCase()));
   const cloud = [...uniqueOnPrem, `X500:${cloudLegacy}`, `SPO:SPO_${random.uuid()}@SPO_${LAB_TENANT.tenantId}`];
   // The cloud's own legacyExchangeDN is stamped on-prem as X500 by hybrid configuration.
   uniqueOnPrem.push(`X500:${cloudLegacy}`);

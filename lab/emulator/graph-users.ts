@@ -1,0 +1,295 @@
+/**
+ * Microsoft Graph v1.0 users, as far as the engine reads them: `GET /v1.0/users` (the
+ * `onPremisesSyncEnabled eq true` and `id eq '…'` filters, `$select`, `$top` 1..999, GET paging),
+ * `GET /v1.0/users/{id|upn}`, and `GET /v1.0/users/delta` (rounds of changes with `@removed`
+ * tombstones, 410 Gone for an unknown or expired delta token). Graph's error envelope throughout.
+ */
+import type { AccessTokens } from './access-tokens.js';
+import { graphDate, jsonResponse, newRequestId, type EmulatorResponse } from './http-response.js';
+import { openLinkToken, sealLinkToken } from './link-token.js';
+import { GRAPH_RESOURCE, type GraphTombstone, type GraphUser, type TenantStore } from './tenant-state.js';
+
+/** `Content-Type` of Graph JSON responses. */
+export const GRAPH_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+/** Default page size of `GET /users` and of delta pages. */
+export const GRAPH_DEFAULT_PAGE = 100;
+/** Delta tokens older than this answer 410 (Graph keeps them about 7 days). */
+export const DELTA_TOKEN_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+/** Properties of microsoft.graph.user the emulator models, in output order. */
+const USER_PROPERTIES = [
+  'id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage',
+  'surname', 'userPrincipalName', 'accountEnabled', 'department', 'proxyAddresses', 'onPremisesImmutableId',
+  'onPremisesSecurityIdentifier', 'onPremisesDistinguishedName', 'onPremisesDomainName', 'onPremisesSamAccountName',
+  'onPremisesUserPrincipalName', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime',
+] as const satisfies readonly (keyof GraphUser)[];
+type UserProperty = (typeof USER_PROPERTIES)[number];
+
+/** Graph's default property set when there is no `$select` (the onPremises* ones are not in it). */
+const DEFAULT_PROPERTIES: UserProperty[] = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+const BY_LOWER = new Map<string, UserProperty>(USER_PROPERTIES.map((p) => [p.toLowerCase(), p]));
+
+/** What the Graph handler needs. */
+export interface GraphContext {
+  store: TenantStore;
+  tokens: AccessTokens;
+  now: () => number;
+  baseUrl: string;
+}
+
+/** The request as the server hands it over (path below `/v1.0`). */
+export interface GraphRequest {
+  method: string;
+  /** e.g. `/users`, `/users/delta`, `/users/{id}` */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+}
+
+class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Handles one Graph request. */
+export function handleGraphRequest(request: GraphRequest, ctx: GraphContext): EmulatorResponse {
+  const requestId = newRequestId();
+  const clientRequestId = request.headers['client-request-id'] ?? requestId;
+  const headers: Record<string, string> = { 'Content-Type': GRAPH_CONTENT_TYPE, 'request-id': requestId, 'client-request-id': clientRequestId };
+  try {
+    authorize(request, ctx);
+    if (request.method !== 'GET') throw new GraphError(405, 'Request_BadRequest', `The HTTP method '${request.method}' is not allowed for the requested resource.`);
+    const segments = request.path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (segments[0] !== 'users' || segments.length > 2) {
+      throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segments[0] ?? ''}'.`);
+    }
+    let body: Record<string, unknown>;
+    if (segments.length === 1) body = listUsers(request, ctx);
+    else if (segments[1] === 'delta') body = delta(request, ctx);
+    else body = getUser(segments[1] as string, request, ctx);
+    return { status: 200, headers, body: JSON.stringify(body) };
+  } catch (error) {
+    if (!(error instanceof GraphError)) throw error;
+    const extra: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"' } : {};
+    return jsonResponse(error.status, {
+      error: { code: error.code, message: error.message, innerError: { date: graphDate(ctx.now()), 'request-id': requestId, 'client-request-id': clientRequestId } },
+    }, { ...headers, ...extra });
+  }
+}
+
+function authorize(request: GraphRequest, ctx: GraphContext): void {
+  const check = ctx.tokens.validate(request.headers.authorization);
+  if (!check.ok) {
+    const message = {
+      missing: 'Access token is empty.',
+      malformed: 'Access token validation failure. Invalid token format.',
+      signature: 'Access token validation failure. Invalid signature.',
+      expired: 'Lifetime validation failed, the token is expired.',
+      notYetValid: 'Lifetime validation failed, the token is not yet valid.',
+    }[check.reason];
+    throw new GraphError(401, 'InvalidAuthenticationToken', message);
+  }
+  if (check.claims.aud !== GRAPH_RESOURCE && check.claims.aud !== `${GRAPH_RESOURCE}/`) {
+    throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+  }
+  if (check.claims.tid !== ctx.store.data.tenantId) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid tenant.');
+  const roles = check.claims.roles ?? [];
+  if (!roles.some((r) => ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'].includes(r))) {
+    throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  }
+}
+
+function parseSelect(query: URLSearchParams): { properties: UserProperty[]; text: string | null } {
+  const raw = query.get('$select');
+  if (raw === null || raw.trim() === '') return { properties: DEFAULT_PROPERTIES, text: null };
+  const properties: UserProperty[] = [];
+  for (const name of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const found = BY_LOWER.get(name.toLowerCase());
+    if (!found) throw new GraphError(400, 'Request_BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+    if (!properties.includes(found)) properties.push(found);
+  }
+  return { properties, text: properties.join(',') };
+}
+
+function project(user: GraphUser, properties: readonly UserProperty[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of properties) out[p] = Array.isArray(user[p]) ? [...(user[p] as string[])] : user[p];
+  return out;
+}
+
+function contextUrl(ctx: GraphContext, select: string | null, entity = false): string {
+  return `${ctx.baseUrl}/v1.0/$metadata#users${select ? `(${select})` : ''}${entity ? '/$entity' : ''}`;
+}
+
+function rejectUnsupportedOptions(query: URLSearchParams, allowed: string[]): void {
+  for (const key of query.keys()) {
+    if (key.startsWith('$') && !allowed.includes(key.toLowerCase())) {
+      throw new GraphError(400, 'Request_UnsupportedQuery', `The query option '${key}' is not supported by the emulator for this request.`);
+    }
+  }
+}
+
+function parseFilter(text: string | null): ((u: GraphUser) => boolean) | null {
+  if (text === null) return null;
+  const sync = /^\s*onPremisesSyncEnabled\s+eq\s+true\s*$/i.exec(text);
+  if (sync) return (u) => u.onPremisesSyncEnabled === true;
+  const id = /^\s*id\s+eq\s+'([^']*)'\s*$/i.exec(text);
+  if (id) {
+    const wanted = (id[1] as string).toLowerCase();
+    return (u) => u.id.toLowerCase() === wanted;
+  }
+  const property = /^\s*(\w+)/.exec(text)?.[1] ?? text;
+  throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`);
+}
+
+function sortedUsers(ctx: GraphContext): GraphUser[] {
+  return [...ctx.store.graphUsers()].sort((a, b) => compare(a.id, b.id));
+}
+
+function compare(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+interface ListToken {
+  s: string;
+  k: 'list';
+  a: string;
+}
+
+function listUsers(request: GraphRequest, ctx: GraphContext): Record<string, unknown> {
+  const q = request.query;
+  rejectUnsupportedOptions(q, ['$select', '$filter', '$top', '$skiptoken']);
+  const select = parseSelect(q);
+  const filter = parseFilter(q.get('$filter'));
+  let pageSize = GRAPH_DEFAULT_PAGE;
+  const top = q.get('$top');
+  if (top !== null) {
+    const n = /^\d+$/.test(top.trim()) ? Number(top) : NaN;
+    if (!(n >= 1 && n <= 999)) {
+      throw new GraphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`);
+    }
+    pageSize = n;
+  }
+  const key = linkKey(ctx);
+  let after: string | null = null;
+  const skip = q.get('$skiptoken');
+  if (skip !== null) {
+    const token = openLinkToken<ListToken>(key, skip);
+    if (!token || token.k !== 'list' || token.s !== ctx.store.data.stateId) throw new GraphError(400, 'Request_BadRequest', 'The specified page token value has expired and can no longer be included in your request.');
+    after = token.a;
+  }
+  const users = sortedUsers(ctx).filter((u) => (after === null || compare(u.id, after) > 0) && (filter === null || filter(u)));
+  const page = users.slice(0, pageSize);
+  const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, select.text), value: page.map((u) => project(u, select.properties)) };
+  const last = page[page.length - 1];
+  if (users.length > page.length && last) {
+    const next = new URLSearchParams(q);
+    next.delete('$skiptoken');
+    next.set('$skiptoken', sealLinkToken(key, { s: ctx.store.data.stateId, k: 'list', a: last.id } satisfies ListToken));
+    body['@odata.nextLink'] = `${ctx.baseUrl}/v1.0/users?${next.toString()}`;
+  }
+  return body;
+}
+
+function getUser(idOrUpn: string, request: GraphRequest, ctx: GraphContext): Record<string, unknown> {
+  rejectUnsupportedOptions(request.query, ['$select']);
+  const select = parseSelect(request.query);
+  const key = idOrUpn.toLowerCase();
+  const user = ctx.store.graphUser(key) ?? ctx.store.graphUsers().find((u) => u.userPrincipalName.toLowerCase() === key);
+  if (!user) {
+    throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
+  }
+  return { '@odata.context': contextUrl(ctx, select.text, true), ...project(user, select.properties) };
+}
+
+interface DeltaPageToken {
+  s: string;
+  k: 'page';
+  /** Changes after this sequence … */
+  since: number;
+  /** … up to this one (the round's snapshot). */
+  snap: number;
+  /** Last id served. */
+  a: string;
+  sel: string | null;
+  f: string | null;
+}
+
+interface DeltaToken {
+  s: string;
+  k: 'delta';
+  seq: number;
+  sel: string | null;
+  f: string | null;
+  iat: number;
+}
+
+function delta(request: GraphRequest, ctx: GraphContext): Record<string, unknown> {
+  const q = request.query;
+  rejectUnsupportedOptions(q, ['$select', '$filter', '$skiptoken', '$deltatoken']);
+  const key = linkKey(ctx);
+  const data = ctx.store.data;
+  const nowMs = ctx.now();
+  let since = 0;
+  let snap = ctx.store.clock.seq;
+  let after: string | null = null;
+  let selText = q.get('$select');
+  let filterText = q.get('$filter');
+
+  const skip = q.get('$skiptoken');
+  const deltaToken = q.get('$deltatoken');
+  const gone = () => new GraphError(410, 'resyncRequired', 'Resync required. Replace any local cached copies of the users with the versions from the server by starting a new delta query without a token.');
+  if (skip !== null) {
+    const t = openLinkToken<DeltaPageToken>(key, skip);
+    if (!t || t.k !== 'page' || t.s !== data.stateId) throw gone();
+    ({ since, snap, a: after, sel: selText, f: filterText } = t);
+  } else if (deltaToken !== null) {
+    const t = openLinkToken<DeltaToken>(key, deltaToken);
+    if (!t || t.k !== 'delta' || t.s !== data.stateId || nowMs - t.iat > DELTA_TOKEN_LIFETIME_MS) throw gone();
+    ({ seq: since, sel: selText, f: filterText } = t);
+  }
+  const selection = new URLSearchParams(selText !== null ? { $select: selText } : {});
+  const select = parseSelect(selection);
+  if (filterText !== null && !/^\s*id\s+eq\s+'[^']*'\s*$/i.test(filterText)) {
+    throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${/^\s*(\w+)/.exec(filterText)?.[1] ?? filterText}' of resource 'User'. Delta queries support $filter on id only.`);
+  }
+  const filter = parseFilter(filterText);
+  const maxPage = preferredMaxPage(request.headers.prefer);
+
+  type Item = { id: string; user?: GraphUser; tomb?: GraphTombstone };
+  const inRound = (seq: number) => seq > since && seq <= snap;
+  const items: Item[] = [];
+  for (const u of ctx.store.graphUsers()) if (inRound(u.changeSeq) && (filter === null || filter(u))) items.push({ id: u.id, user: u });
+  // A first (full) round lists only existing users; later rounds also report deletions.
+  if (since > 0) for (const t of data.graphTombstones) if (inRound(t.changeSeq) && (filterText === null || filterText.toLowerCase().includes(t.id.toLowerCase()))) items.push({ id: t.id, tomb: t });
+  items.sort((x, y) => compare(x.id, y.id));
+  const pending = after === null ? items : items.filter((i) => compare(i.id, after) > 0);
+  const page = pending.slice(0, maxPage);
+  const value = page.map((i) => (i.user ? project(i.user, select.properties) : { id: i.id, '@removed': { reason: 'deleted' } }));
+  const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, select.text), value };
+  const last = page[page.length - 1];
+  if (pending.length > page.length && last) {
+    const token: DeltaPageToken = { s: data.stateId, k: 'page', since, snap, a: last.id, sel: select.text, f: filterText };
+    body['@odata.nextLink'] = `${ctx.baseUrl}/v1.0/users/delta?$skiptoken=${sealLinkToken(key, token)}`;
+  } else {
+    const token: DeltaToken = { s: data.stateId, k: 'delta', seq: snap, sel: select.text, f: filterText, iat: nowMs };
+    body['@odata.deltaLink'] = `${ctx.baseUrl}/v1.0/users/delta?$deltatoken=${sealLinkToken(key, token)}`;
+  }
+  return body;
+}
+
+function preferredMaxPage(prefer: string | undefined): number {
+  const m = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? '');
+  return m ? Math.min(999, Math.max(1, Number(m[1]))) : GRAPH_DEFAULT_PAGE;
+}
+
+function linkKey(ctx: GraphContext): Buffer {
+  return Buffer.from(ctx.store.data.linkKey, 'base64');
+}

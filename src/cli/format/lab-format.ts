@@ -1,0 +1,40 @@
+/** Human-readable output of the `lab` commands. */
+import type { ExoRecord } from '../../cloud/exo-client.js';
+import type { LabStatus } from '../../../lab/lab-status.js';
+
+/** Renders `lab status` as aligned lines. */
+export function formatLabStatus(status: LabStatus): string {
+  if (!status.exists) return `No lab in ${status.dir}. Create one with: exo-writeback lab up --dir ${status.dir}\n`;
+  const state = (running: boolean) => (running ? 'running' : 'stopped');
+  const lines = [
+    `Lab in ${status.dir}`,
+    `  AD domain controller  ${state(status.directory.running)}  ${status.directory.ldapUrl ?? ''}`,
+    `  Tenant emulator       ${state(status.emulator.running)}  ${status.emulator.url ?? ''}`,
+  ];
+  if (status.tenant) {
+    lines.push(
+      `  Tenant                ${status.tenant.tenantId}`,
+      `  Mailboxes             ${status.tenant.mailboxes} (${status.tenant.dirSynced} dir-synced, ${status.tenant.cloudManaged} cloud-managed)`,
+      `  Entra users           ${status.tenant.graphUsers}`,
+    );
+  }
+  if (status.demoUsers.length) {
+    lines.push('  Demo users');
+    for (const user of status.demoUsers) {
+      lines.push(`    ${user.displayName.padEnd(20)} ${user.userPrincipalName.padEnd(34)} ${user.cloudManaged ? 'cloud-managed' : 'not cloud-managed (NotInScope)'}`);
+    }
+  }
+  if (status.factsFile) lines.push(`  Connection facts      ${status.factsFile}`);
+  if (status.engineConfigFile) lines.push(`  Engine configuration  ${status.engineConfigFile}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Renders a mailbox as `Property : value` lines, like PowerShell's Format-List. */
+export function formatMailbox(mailbox: ExoRecord): string {
+  const width = Math.max(...Object.keys(mailbox).map((k) => k.length));
+  const lines = Object.entries(mailbox).map(([key, value]) => {
+    const text = Array.isArray(value) ? `{${value.map(String).join(', ')}}` : value === null ? '' : String(value as string | number | boolean);
+    return `${key.padEnd(width)} : ${text}`;
+  });
+  return `${lines.join('\n')}\n`;
+}

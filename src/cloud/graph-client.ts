@@ -1,0 +1,116 @@
+/**
+ * Microsoft Graph v1.0: the synced users and their on-premises anchors. Pages are streamed,
+ * 429/503/504 are retried honouring `Retry-After`, and a 401 refreshes the token once.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { CloudAccessDeniedError, CloudProtocolError, CloudThrottledError, GraphRequestError } from './cloud-errors.js';
+import type { HttpResponse, HttpTransport } from './http-transport.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, retryReason, type RetryPolicy } from './retry-policy.js';
+import { Semaphore } from './semaphore.js';
+import type { TokenClient } from './token-client.js';
+
+/** A Graph user as returned with `$select` (only the selected properties are present). */
+export type GraphUserRecord = Record<string, unknown> & { id: string };
+
+/** The user properties the engine reads: identity plus the on-premises anchors. */
+export const GRAPH_ANCHOR_PROPERTIES = [
+  'id', 'displayName', 'userPrincipalName', 'mail', 'proxyAddresses', 'onPremisesImmutableId',
+  'onPremisesSecurityIdentifier', 'onPremisesDistinguishedName', 'onPremisesDomainName',
+  'onPremisesSamAccountName', 'onPremisesUserPrincipalName', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime',
+] as const;
+
+/** Options of {@link GraphClient}. */
+export interface GraphClientOptions {
+  /** e.g. `https://graph.microsoft.com`. */
+  graphBaseUrl: string;
+  tokens: TokenClient;
+  transport: HttpTransport;
+  retry?: RetryPolicy;
+  /** Requests in flight at once. Default 4. */
+  maxConcurrency?: number;
+  /** Called before each retry wait; for logs and metrics. */
+  onRetry?: (event: { reason: string; attempt: number; delayMs: number }) => void;
+}
+
+/** Client of the Graph users endpoints. */
+export class GraphClient {
+  private readonly semaphore: Semaphore;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.semaphore = new Semaphore(options.maxConcurrency ?? 4);
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  }
+
+  /** Streams the synced users (`onPremisesSyncEnabled eq true`) page by page, 999 per page. */
+  async *listSyncedUserPages(select: readonly string[] = GRAPH_ANCHOR_PROPERTIES): AsyncGenerator<GraphUserRecord[]> {
+    let url: string | undefined =
+      `${this.base}/v1.0/users?$filter=${encodeURIComponent('onPremisesSyncEnabled eq true')}&$select=${select.join(',')}&$top=999`;
+    while (url) {
+      const body = await this.get(url);
+      if (!Array.isArray(body.value)) throw new CloudProtocolError('Graph users page without a value array');
+      yield body.value as GraphUserRecord[];
+      url = typeof body['@odata.nextLink'] === 'string' ? body['@odata.nextLink'] : undefined;
+    }
+  }
+
+  /** Reads one user by id, or null when Graph has none (404). */
+  async getUser(id: string, select: readonly string[] = GRAPH_ANCHOR_PROPERTIES): Promise<GraphUserRecord | null> {
+    try {
+      return (await this.get(`${this.base}/v1.0/users/${encodeURIComponent(id)}?$select=${select.join(',')}`)) as GraphUserRecord;
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.httpStatus === 404) return null;
+      throw error;
+    }
+  }
+
+  private get base(): string {
+    return this.options.graphBaseUrl.replace(/\/+$/, '');
+  }
+
+  private async get(url: string): Promise<Record<string, unknown>> {
+    const response = await this.semaphore.run(() => this.sendWithRetry(url));
+    const json = parseJson(response.body);
+    if (!json) throw new CloudProtocolError(`Graph answered ${response.status} with a body that is not JSON`);
+    return json;
+  }
+
+  private async sendWithRetry(url: string): Promise<HttpResponse> {
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.options.transport.send({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${await this.options.tokens.getToken('graph')}`, accept: 'application/json' },
+      });
+      if (response.status === 200) return response;
+      if (response.status === 401 && !refreshed) {
+        refreshed = true;
+        this.options.tokens.invalidate('graph');
+        continue;
+      }
+      const reason = retryReason(response);
+      if (reason && attempt < this.retry.maxRetries) {
+        const wait = retryDelayMs(response, attempt, this.retry);
+        this.options.onRetry?.({ reason, attempt, delayMs: wait });
+        await delay(wait);
+        continue;
+      }
+      if (reason) throw new CloudThrottledError(`Microsoft Graph kept answering ${response.status} after every retry`, response.status);
+      const error = parseJson(response.body)?.error as { code?: unknown; message?: unknown } | undefined;
+      const code = typeof error?.code === 'string' ? error.code : null;
+      const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`;
+      if (response.status === 401 || response.status === 403) throw new CloudAccessDeniedError(`Microsoft Graph denied the call (${response.status} ${code ?? ''}): ${message}`, response.status);
+      throw new GraphRequestError(`Microsoft Graph: ${message}`, response.status, code);
+    }
+  }
+}
+
+function parseJson(body: Buffer): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

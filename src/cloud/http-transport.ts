@@ -1,0 +1,107 @@
+/**
+ * The one place the cloud clients touch the network: HTTPS (or HTTP for a local emulator)
+ * with keep-alive and an optional extra CA bundle. Certificate verification is always on.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { CloudUnreachableError } from './cloud-errors.js';
+
+/** An HTTP request as the cloud clients build it. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** A fully read HTTP response. Header names are lower-case. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Port: sends one request and reads the whole response. */
+export interface HttpTransport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
+/** Options of {@link createHttpTransport}. */
+export interface HttpTransportOptions {
+  /**
+   * Extra trusted CA certificates (PEM). Added to Node's default trust store, never replacing
+   * verification. Used for the lab emulator or a TLS-inspecting proxy's CA.
+   */
+  ca?: string | undefined;
+  /** Per-request timeout. Default 100 s (Exchange Online's own gateway timeout is about 100 s). */
+  timeoutMs?: number;
+  /** Sockets kept per host; bounds concurrency towards one service. */
+  maxSockets?: number;
+}
+
+/** Creates the node:http(s) transport with keep-alive agents. */
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
+  const maxSockets = options.maxSockets ?? 8;
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    maxSockets,
+    ...(options.ca ? { ca: [...tlsRootCertificates(), options.ca] } : {}),
+  });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  const timeoutMs = options.timeoutMs ?? 100_000;
+
+  return {
+    send(request) {
+      const url = new URL(request.url);
+      const isHttps = url.protocol === 'https:';
+      const lib = isHttps ? https : http;
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const req = lib.request(
+          url,
+          {
+            method: request.method,
+            headers: {
+              ...request.headers,
+              ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}),
+            },
+            agent: isHttps ? httpsAgent : httpAgent,
+            timeout: timeoutMs,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('error', (error) => reject(unreachable(url, error)));
+            res.on('end', () => {
+              const headers: Record<string, string> = {};
+              for (const [name, value] of Object.entries(res.headers)) {
+                if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+              }
+              resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+            });
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
+        req.on('error', (error) => reject(unreachable(url, error)));
+        req.end(request.body);
+      });
+    },
+    close() {
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    },
+  };
+}
+
+function unreachable(url: URL, error: Error): CloudUnreachableError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new CloudUnreachableError(`${url.origin} could not be reached: ${code ? `${code} ` : ''}${error.message}`, {
+    cause: error,
+  });
+}
+
+/** Keeps the public roots when a private CA is added, so Microsoft's endpoints still verify. */
+function tlsRootCertificates(): readonly string[] {
+  return tls.rootCertificates;
+}
