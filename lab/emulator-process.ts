@@ -50,15 +50,15 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
   await log.close();
   const pid = child.pid;
   if (pid === undefined) throw new LabStartTimeoutError('the emulator process could not be started');
-  let exited: number | null = null;
-  child.on('exit', (code) => (exited = code ?? -1));
+  const exit: { code: number | null } = { code: null };
+  child.on('exit', (code) => (exit.code = code ?? -1));
   child.unref();
   await writeFile(paths.pidFile, `${pid}\n`);
 
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (exited !== null) {
-      throw new LabStartTimeoutError(`the emulator exited (code ${exited}) before it was ready:\n${await tail(paths.logFile)}`);
+    if (exit.code !== null) {
+      throw new LabStartTimeoutError(`the emulator exited (code ${exit.code}) before it was ready:\n${await tail(paths.logFile)}`);
     }
     if (await healthy(options.port, options.caPem)) return pid;
     await delay(100);

@@ -1,5 +1,5 @@
 /**
- * Typed errors the tenant emulator raises to its own callers (the orchestrator, tests, `main.ts`).
+ * Typed errors the tenant emulator raises to its own callers (the orchestrator, tests, `lab emulator`).
  * Errors it *serves* to HTTP clients are response bodies, not exceptions: see `http-response.ts`.
  */
 import { ExoWritebackError } from '../../src/errors/exo-writeback-error.js';

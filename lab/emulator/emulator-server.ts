@@ -49,7 +49,7 @@ export interface EmulatorOptions {
   saveDelayMs?: number;
   /** Base URL to put into links when clients reach the emulator under another name. */
   publicUrl?: string;
-  /** Receives one line per request (method, path, status, duration). Never tokens or secrets. */
+  /** Receives one line per request (`METHOD /path status 12ms`, no timestamp). Never tokens or secrets. */
   log?: (line: string) => void;
 }
 
@@ -160,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         response.writeHead(result.status, result.headers ?? {});
         response.end(result.body ?? '');
         // Path only: query strings may carry link tokens, headers carry bearer tokens.
-        options.log?.(`${new Date().toISOString()} ${request.method} ${new URL(request.url ?? '/', 'http://x').pathname} ${result.status} ${Date.now() - started}ms`);
+        options.log?.(`${request.method} ${new URL(request.url ?? '/', 'http://x').pathname} ${result.status} ${Date.now() - started}ms`);
       })
       .catch(() => response.destroy());
   };

@@ -35,7 +35,10 @@ export interface TenantBuildOptions {
   tenantId?: string;
   /** Wall time the tenant is created at (WhenCreated, last sync time). Default now. */
   now?: Date;
-  /** Seed for the cloud-only mailboxes' ids. Default 20260515. */
+  /**
+   * The organisation's PRNG seed (as given to `buildOrganisation`). The cloud-only mailboxes' ids
+   * are drawn from a stream derived from it, so they never repeat the organisation's ids.
+   */
   seed?: number;
 }
 
@@ -95,7 +98,7 @@ export function buildTenantState(users: SeedUser[], anchors: Map<string, Directo
     if (user.mailbox) mailboxes.push(mailboxFromSeed(user, user.mailbox, clock, nowMs));
   }
 
-  const random = createRandom(options.seed ?? 20260515);
+  const random = createRandom((options.seed ?? 20260515) ^ 0x5eedc10d);
   for (const name of cloudOnlyMailboxNames()) {
     const shared = /helpdesk/i.test(name);
     const alias = shared ? name.toLowerCase().replace(/[^a-z0-9]+/g, '') : name.toLowerCase().replace(/[^a-z0-9]+/g, '.');
@@ -154,6 +157,10 @@ export function buildTenantState(users: SeedUser[], anchors: Map<string, Directo
     });
   }
 
+  assertUnique(mailboxes.map((m) => m.Guid), 'mailbox Guid');
+  assertUnique(mailboxes.map((m) => m.ExternalDirectoryObjectId), 'ExternalDirectoryObjectId');
+  assertUnique(graphUsers.map((u) => u.id), 'Entra user id');
+
   const prints = thumbprints(options.appCertificatePem);
   const app: AppRegistration = {
     clientId: options.clientId ?? randomUUID(),
@@ -210,4 +217,13 @@ function mailboxFromSeed(user: SeedUser, mailbox: SeedMailbox, clock: ChangeCloc
 
 function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function assertUnique(values: string[], what: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    const key = value.toLowerCase();
+    if (seen.has(key)) throw new EmulatorConfigError(`Duplicate ${what} '${value}' in the built tenant`);
+    seen.add(key);
+  }
 }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_LAB_DIR } from '../../../lab/lab-files.js';
 import { labDown, labReset, labStatus, labUp, DEFAULT_PORTS } from '../../../lab/lab.js';
 import { getLabMailbox, setLabMailbox } from '../../../lab/lab-exo.js';
-import { serveEmulator } from '../../../lab/emulator-foreground.js';
+import { serveEmulator, type ServeEmulatorOptions } from '../../../lab/emulator-foreground.js';
 import type { SetMailboxOptions } from '../../../lab/set-mailbox-parameters.js';
 import { formatLabStatus, formatMailbox } from '../format/lab-format.js';
 
@@ -77,7 +77,10 @@ export function registerLabCommands(program: Command): void {
     .option('--port <port>', 'loopback port', positiveInt, DEFAULT_PORTS.emulator)
     .option('--cert <file>', 'TLS certificate (PEM); serve HTTPS with it')
     .option('--key <file>', 'TLS private key (PEM)')
-    .action(async (options: { state: string; port: number; cert?: string; key?: string }) => {
+    .option('--faults <file>', 'JSON file of fault rules in force from the start (see docs/lab.md)')
+    .option('--exo-max-concurrency <n>', "concurrent Exchange Online calls before the concurrency refusal; 'none' for no cap", '3')
+    .option('--cloud-managed-filterable', 'accept IsExchangeCloudManaged in -Filter (Microsoft answers 400)')
+    .action(async (options: ServeEmulatorOptions) => {
       await serveEmulator(options);
     });
 

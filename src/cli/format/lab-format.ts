@@ -33,8 +33,15 @@ export function formatLabStatus(status: LabStatus): string {
 export function formatMailbox(mailbox: ExoRecord): string {
   const width = Math.max(...Object.keys(mailbox).map((k) => k.length));
   const lines = Object.entries(mailbox).map(([key, value]) => {
-    const text = Array.isArray(value) ? `{${value.map(String).join(', ')}}` : value === null ? '' : String(value as string | number | boolean);
+    const text = Array.isArray(value) ? `{${value.map((v) => scalar(v)).join(', ')}}` : scalar(value);
     return `${key.padEnd(width)} : ${text}`;
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** A value as PowerShell would print it: empty for null, JSON for anything structured. */
+function scalar(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === null || value === undefined ? '' : JSON.stringify(value);
 }

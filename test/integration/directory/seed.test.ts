@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 const BINARY = ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'msExchMailboxGuid'];
 
 describe('seeded organisation in AD', () => {
-  const users: SeedUser[] = buildOrganisation({ mailboxes: inject('lab').mailboxes });
+  const users: SeedUser[] = buildOrganisation({ mailboxes: inject('lab').mailboxes, seed: inject('lab').seed });
   const names = seedDistinguishedNames(users);
   let admin: Client;
   const entries = new Map<string, Entry>();

@@ -3,6 +3,7 @@
  * behind, and `up` again restarts it with its data. Also proves two labs run side by side.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,10 +23,10 @@ async function status(): Promise<StatusJson> {
   return JSON.parse((await runCli(['lab', 'status', '--json', ...dirArgs])).stdout) as StatusJson;
 }
 
+/** Running, not merely a zombie waiting for a parent outside our control to reap it. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
   } catch {
     return false;
   }

@@ -1,0 +1,188 @@
+/**
+ * The engine's production cloud clients against the tenant emulator over real HTTP: tokens
+ * (secret and certificate), Exchange Online paging/retries/errors, Graph paging and 404s.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CloudAccessDeniedError, CloudThrottledError, ExoCommandError, TokenRequestError } from '../../../src/cloud/cloud-errors.js';
+import { ExoClient } from '../../../src/cloud/exo-client.js';
+import { GraphClient } from '../../../src/cloud/graph-client.js';
+import { createHttpTransport, type HttpTransport } from '../../../src/cloud/http-transport.js';
+import { TokenClient, type ClientCredential } from '../../../src/cloud/token-client.js';
+import { startEmulator, type RunningEmulator } from '../../../lab/emulator/emulator-server.js';
+import { syntheticAnchors } from '../../../lab/emulator/synthetic-anchors.js';
+import { buildTenantState } from '../../../lab/emulator/tenant-builder.js';
+import { ensureLabCertificates } from '../../../lab/pki/certificates.js';
+import { buildOrganisation } from '../../../lab/seed/organisation.js';
+
+const FAST_RETRY = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50 };
+
+describe('cloud clients against the emulator', () => {
+  let dir: string;
+  let emulator: RunningEmulator;
+  let transport: HttpTransport;
+  let clientId: string;
+  let secret: string;
+  let certificate: { certificatePem: string; privateKeyPem: string };
+  let emulatorNow = Date.now();
+  const users = buildOrganisation({ mailboxes: 60 });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'exowb-cloud-'));
+    const certs = await ensureLabCertificates(dir);
+    certificate = { certificatePem: await readFile(certs.appCertFile, 'utf8'), privateKeyPem: await readFile(certs.appKeyFile, 'utf8') };
+    const state = buildTenantState(users, syntheticAnchors(users), { appCertificatePem: certificate.certificatePem });
+    clientId = state.apps[0]!.clientId;
+    secret = state.apps[0]!.clientSecrets[0]!;
+    emulator = await startEmulator({
+      statePath: join(dir, 'tenant.json'),
+      initialState: state,
+      tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile },
+      tokenLifetimeSeconds: 600,
+      now: () => emulatorNow,
+    });
+    transport = createHttpTransport({ ca: await readFile(certs.caCertFile, 'utf8') });
+  });
+  afterEach(() => emulator.faults.clear());
+  afterAll(async () => {
+    transport?.close();
+    await emulator?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function tokens(credential: ClientCredential = { kind: 'secret', secret }, id = clientId) {
+    return new TokenClient({ loginBaseUrl: emulator.url, tenantId: emulator.state.data.tenantId, clientId: id, credential, transport, now: () => emulatorNow });
+  }
+  function exo(options: { pageSize?: number; tokenClient?: TokenClient; onRetry?: (e: { reason: string }) => void } = {}) {
+    return new ExoClient({
+      exoBaseUrl: emulator.url, tenantId: emulator.state.data.tenantId, tokens: options.tokenClient ?? tokens(), transport, retry: FAST_RETRY,
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    });
+  }
+
+  describe('TokenClient', () => {
+    it('gets tokens with a certificate assertion and with a secret, for both resources', async () => {
+      for (const credential of [{ kind: 'certificate', ...certificate } as const, { kind: 'secret', secret } as const]) {
+        const client = tokens(credential);
+        for (const resource of ['exo', 'graph'] as const) {
+          const token = await client.getToken(resource);
+          const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { aud: string; roles: string[] };
+          expect(claims.aud).toBe(resource === 'exo' ? 'https://outlook.office365.com' : 'https://graph.microsoft.com');
+          expect(claims.roles).toEqual([resource === 'exo' ? 'Exchange.ManageAsApp' : 'User.Read.All']);
+        }
+      }
+    });
+
+    it('caches a token until shortly before it expires', async () => {
+      const client = tokens();
+      const first = await client.getToken('exo');
+      expect(await client.getToken('exo')).toBe(first);
+      emulatorNow += 1000;
+      client.invalidate('exo');
+      expect(await client.getToken('exo')).not.toBe(first);
+    });
+
+    it('reports a wrong secret and an unknown app with their AADSTS codes', async () => {
+      const wrong = tokens({ kind: 'secret', secret: 'not-the-secret' });
+      await expect(wrong.getToken('exo')).rejects.toMatchObject({ code: 'TokenRequestFailed', oauthError: 'invalid_client', aadstsCodes: [7000215] });
+      const unknown = tokens({ kind: 'secret', secret }, '00000000-0000-0000-0000-000000000000');
+      const error = await unknown.getToken('graph').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenRequestError);
+      expect((error as TokenRequestError).aadstsCodes).toEqual([700016]);
+      expect((error as TokenRequestError).message).not.toContain(secret);
+    });
+  });
+
+  describe('ExoClient', () => {
+    it('streams every mailbox across pages, with the $select properties and no annotations', async () => {
+      const pages: number[] = [];
+      const seen = new Set<string>();
+      for await (const page of exo({ pageSize: 7 }).getMailboxPages({ filter: 'IsDirSynced -eq $true', select: ['Guid', 'EmailAddresses', 'IsExchangeCloudManaged'] })) {
+        pages.push(page.length);
+        for (const mailbox of page) {
+          expect(Object.keys(mailbox).sort()).toEqual(['EmailAddresses', 'Guid', 'IsExchangeCloudManaged']);
+          seen.add(String(mailbox.Guid));
+        }
+      }
+      expect(seen.size).toBe(60);
+      expect(pages).toEqual([7, 7, 7, 7, 7, 7, 7, 7, 4]);
+    });
+
+    it('retries 429 honouring Retry-After, then succeeds', async () => {
+      emulator.faults.add({ endpoint: 'exo', kind: 'throttle', count: 2, retryAfterSeconds: 0.01 });
+      const retries: string[] = [];
+      const mailbox = await exo({ onRetry: (e) => retries.push(e.reason) }).getMailbox('ashley.taylor@contoso.com', ['DisplayName']);
+      expect(mailbox).toEqual({ DisplayName: 'Ashley Taylor' });
+      expect(retries).toEqual(['throttled', 'throttled']);
+    });
+
+    it('retries 503/504 and the concurrency refusal', async () => {
+      emulator.faults.add([
+        { endpoint: 'exo', kind: 'unavailable', count: 1, retryAfterSeconds: 0 },
+        { endpoint: 'exo', kind: 'gateway-timeout', count: 1 },
+        { endpoint: 'exo', kind: 'concurrency', count: 1 },
+      ]);
+      const retries: string[] = [];
+      expect(await exo({ onRetry: (e) => retries.push(e.reason) }).getMailbox('ataylor', ['Alias'])).toEqual({ Alias: 'ataylor' });
+      expect(retries).toHaveLength(3);
+    });
+
+    it('gives up with CloudThrottled when the service keeps failing', async () => {
+      emulator.faults.add({ endpoint: 'exo', kind: 'unavailable', retryAfterSeconds: 0 });
+      await expect(exo().getMailbox('ataylor', ['Alias'])).rejects.toBeInstanceOf(CloudThrottledError);
+    });
+
+    it('refreshes an expired token once on 401', async () => {
+      // The client's clock stands still, so it trusts its cached token after the emulator's has moved on.
+      const frozen = emulatorNow;
+      const client = new TokenClient({ loginBaseUrl: emulator.url, tenantId: emulator.state.data.tenantId, clientId, credential: { kind: 'secret', secret }, transport, now: () => frozen });
+      await client.getToken('exo');
+      emulatorNow += 700_000;
+      const retries: string[] = [];
+      const refreshing = new ExoClient({ exoBaseUrl: emulator.url, tenantId: emulator.state.data.tenantId, tokens: client, transport, retry: FAST_RETRY, onRetry: (e) => retries.push(e.reason) });
+      expect(await refreshing.getMailbox('ataylor', ['Alias'])).toEqual({ Alias: 'ataylor' });
+      expect(retries).toEqual(['token-refresh']);
+    });
+
+    it('returns null for a missing mailbox and a typed error for a bad filter', async () => {
+      expect(await exo().getMailbox('nobody@contoso.com', ['Alias'])).toBeNull();
+      const error = await exo().invoke('Get-Mailbox', { Filter: 'IsDirSynced -eq' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExoCommandError);
+      expect(error).toMatchObject({ httpStatus: 400 });
+    });
+
+    it('survives the gateway\'s garbage 403 for an unknown cmdlet', async () => {
+      const error = await exo().invoke('Get-Nonsense', {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExoCommandError);
+      expect(error).toMatchObject({ httpStatus: 403, code: 'ExoCommandFailed' });
+    });
+
+    it('is refused with a Graph-only token audience', async () => {
+      const graphOnly = tokens();
+      graphOnly.getToken = (resource) => TokenClient.prototype.getToken.call(graphOnly, resource === 'exo' ? 'graph' : resource);
+      await expect(exo({ tokenClient: graphOnly }).getMailbox('ataylor', ['Alias'])).rejects.toBeInstanceOf(CloudAccessDeniedError);
+    });
+  });
+
+  describe('GraphClient', () => {
+    const graph = () => new GraphClient({ graphBaseUrl: emulator.url, tokens: tokens(), transport, retry: FAST_RETRY });
+
+    it('lists every synced user with its anchors, following nextLinks', async () => {
+      const all = [];
+      for await (const page of graph().listSyncedUserPages()) all.push(...page);
+      expect(all).toHaveLength(60);
+      const ashley = all.find((u) => u.userPrincipalName === 'ashley.taylor@contoso.com');
+      expect(ashley).toMatchObject({ onPremisesSyncEnabled: true, onPremisesDomainName: 'lab.example.com' });
+      expect(Buffer.from(String(ashley?.onPremisesImmutableId), 'base64')).toHaveLength(16);
+    });
+
+    it('reads one user, null when absent, and retries 429', async () => {
+      emulator.faults.add({ endpoint: 'graph', kind: 'throttle', count: 1, retryAfterSeconds: 0 });
+      const id = users[0]!.entraId;
+      expect((await graph().getUser(id))?.id).toBe(id);
+      expect(await graph().getUser('11111111-1111-4111-8111-111111111111')).toBeNull();
+    });
+  });
+});
