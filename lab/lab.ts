@@ -21,6 +21,30 @@ import { fetchEmulatorSummary } from './emulator-summary.js';
 /** Default loopback ports of a lab. The test suite's lab uses others, so both can run at once. */
 export const DEFAULT_PORTS = { ldaps: 6360, emulator: 5443 } as const;
 
+/** What each step of the directory half does, for progress lines people read. */
+const STEP_DESCRIPTIONS: Record<string, string | null> = {
+  install: 'checking Samba (installing it from Debian packages when missing)',
+  certificates: 'lab CA and certificates',
+  stop: null,
+  provision: 'provisioning the domain LAB.EXAMPLE.COM',
+  firstStart: 'starting the domain controller',
+  schema: 'extending the schema with the Exchange attributes',
+  delegation: 'creating OUs and the service account, delegating write rights on the writeback attributes',
+  saveTemplate: 'saving a pristine copy of the domain for fast resets',
+  restoreTemplate: 'restoring the pristine domain',
+  start: 'starting the domain controller',
+  seed: 'seeding the organisation over LDAP',
+};
+
+/** Translates the directory half's step names; other messages pass through. */
+function describeSteps(onProgress?: (message: string) => void): ((message: string) => void) | undefined {
+  if (!onProgress) return undefined;
+  return (message) => {
+    const description = message in STEP_DESCRIPTIONS ? STEP_DESCRIPTIONS[message] : message;
+    if (description) onProgress(description);
+  };
+}
+
 /** Above this many mailboxes only the first accounts get a password (Samba spends ~27 ms on each). */
 const PASSWORD_LIMIT_FROM = 1000;
 
@@ -39,6 +63,7 @@ export interface LabUpOptions {
  * again with its data; otherwise a new one is created (Samba is installed when missing).
  */
 export async function labUp(options: LabUpOptions): Promise<{ facts: LabFacts; alreadyRunning: boolean }> {
+  options = { ...options, onProgress: describeSteps(options.onProgress) };
   const paths = labPaths(options.dir);
   const existing = await readLabFacts(options.dir).catch(() => null);
   if (existing) {
@@ -62,6 +87,7 @@ export async function labDown(dir: string): Promise<string[]> {
 
 /** Puts the lab back to a freshly seeded state with the same size and ports. */
 export async function labReset(dir: string, options: { onProgress?: (message: string) => void } = {}): Promise<LabFacts> {
+  options = { onProgress: describeSteps(options.onProgress) };
   const facts = await readLabFacts(dir);
   const paths = labPaths(dir);
   await stopEmulatorProcess(paths.root);

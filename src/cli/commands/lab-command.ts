@@ -8,7 +8,7 @@ import { labDown, labReset, labStatus, labUp, DEFAULT_PORTS } from '../../../lab
 import { getLabMailbox, setLabMailbox } from '../../../lab/lab-exo.js';
 import { serveEmulator, type ServeEmulatorOptions } from '../../../lab/emulator-foreground.js';
 import type { SetMailboxOptions } from '../../../lab/set-mailbox-parameters.js';
-import { formatLabStatus, formatMailbox } from '../format/lab-format.js';
+import { formatLabNextSteps, formatLabStatus, formatMailbox } from '../format/lab-format.js';
 
 interface LabDirOption {
   dir: string;
@@ -45,6 +45,7 @@ export function registerLabCommands(program: Command): void {
         onProgress: (message) => process.stderr.write(`  ${message}\n`),
       });
       process.stdout.write(result.alreadyRunning ? `The lab in ${result.facts.dir} is already running.\n` : `Lab is up in ${result.facts.dir}.\n`);
+      process.stdout.write(formatLabNextSteps(result.facts));
     });
 
   withDir(lab.command('down'))

@@ -1,5 +1,6 @@
 /** Human-readable output of the `lab` commands. */
 import type { ExoRecord } from '../../cloud/exo-client.js';
+import type { LabFacts } from '../../../lab/lab-facts.js';
 import type { LabStatus } from '../../../lab/lab-status.js';
 
 /** Renders `lab status` as aligned lines. */
@@ -44,4 +45,19 @@ function scalar(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
+/** What to try once a lab is up. */
+export function formatLabNextSteps(facts: LabFacts): string {
+  const dir = facts.dir === `${process.cwd()}/.lab` ? '' : ` --dir ${facts.dir}`;
+  return [
+    '',
+    'Try:',
+    `  npx exo-writeback lab status${dir}`,
+    `  npx exo-writeback lab exo get-mailbox ashley.taylor@contoso.com${dir}`,
+    `  npx exo-writeback lab exo set-mailbox ashley.taylor@contoso.com --add-alias ashley.t@contoso.com${dir}`,
+    `  npx exo-writeback lab down${dir}`,
+    `Connection facts for scripts: ${facts.dir}/lab.json; engine configuration: ${facts.engineConfigFile}`,
+    '',
+  ].join('\n');
 }
