@@ -1,0 +1,106 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigInvalidError, ConfigNotFoundError, ConfigSecretUnavailableError } from './config-errors.js';
+import { loadConfig } from './load-config.js';
+
+const TENANT = '6b1f3c2e-5d4a-4e8b-9c7d-2a1b0c9d8e7f';
+const CLIENT = '11111111-2222-4333-8444-555555555555';
+
+describe('loadConfig', () => {
+  let dir: string;
+  const write = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+  const minimal = (overrides = '') => `
+tenant:
+  tenantId: ${TENANT}
+  clientId: ${CLIENT}
+  credential:
+    clientSecretFile: secrets/client-secret
+domains:
+  - name: Corp.Contoso.com
+    ldapUrls: [ldaps://dc1.corp.contoso.com, ldaps://dc2.corp.contoso.com:636]
+    baseDn: DC=corp,DC=contoso,DC=com
+    bindName: svc@corp.contoso.com
+    passwordEnv: EXOWB_TEST_PASSWORD
+    scope:
+      ous: ["OU=Cloud Mailboxes,DC=corp,DC=contoso,DC=com"]
+${overrides}`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'exowb-config-'));
+    await writeFile(join(dir, 'client-secret-placeholder'), '');
+    await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'secrets')));
+    await writeFile(join(dir, 'secrets', 'client-secret'), 's3cret-value\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('resolves defaults, relative secret files and environment secrets', async () => {
+    const config = await loadConfig(await write('ok.yaml', minimal()), { EXOWB_TEST_PASSWORD: 'pw' });
+    expect(config.tenant.credential).toEqual({ kind: 'secret', secret: 's3cret-value' });
+    expect(config.tenant.endpoints).toEqual({ login: 'https://login.microsoftonline.com', exchangeOnline: 'https://outlook.office365.com', graph: 'https://graph.microsoft.com' });
+    expect(config.domains[0]).toMatchObject({ name: 'corp.contoso.com', password: 'pw', startTls: true, scopeOus: ['OU=Cloud Mailboxes,DC=corp,DC=contoso,DC=com'] });
+    expect(config.attributeSet).toBe('standard');
+    expect(config.proxyAddresses).toEqual({ cloudOnlyTypes: ['SPO'], preservedTypes: ['X500', 'X400'] });
+    expect(config.logFile).toBe(join(dir, 'provisioning-log.jsonl'));
+  });
+
+  it('names every invalid field', async () => {
+    const path = await write('bad.yaml', `
+tenant:
+  tenantId: not a tenant
+  clientId: ${CLIENT}
+  credential: { clientSecretFile: x, certificateFile: y }
+  endpoints: { login: http://login.example }
+domains:
+  - name: corp.contoso.com
+    ldapUrls: [https://dc1]
+    baseDn: corp
+    bindName: svc
+attributes: { set: everything }
+colour: blue
+`);
+    const error = (await loadConfig(path).catch((e: unknown) => e)) as ConfigInvalidError;
+    expect(error).toBeInstanceOf(ConfigInvalidError);
+    expect(error.code).toBe('ConfigInvalid');
+    const text = error.problems.join('\n');
+    expect(text).toMatch(/^tenant\.tenantId: must be a GUID or a verified domain name$/m);
+    expect(text).toMatch(/^tenant\.credential: must be exactly one of/m);
+    expect(text).toMatch(/^tenant\.endpoints\.login: must be an https:\/\/ URL$/m);
+    expect(text).toMatch(/^domains\[0\]\.ldapUrls\[0\]: must be ldaps:\/\/host/m);
+    expect(text).toMatch(/^domains\[0\]\.baseDn: must be a distinguished name/m);
+    expect(text).toMatch(/^attributes\.set: /m);
+    expect(text).toMatch(/colour/);
+  });
+
+  it('requires exactly one password source per domain', async () => {
+    const path = await write('pw.yaml', minimal().replace('passwordEnv: EXOWB_TEST_PASSWORD', 'passwordEnv: EXOWB_TEST_PASSWORD\n    password: inline'));
+    await expect(loadConfig(path)).rejects.toThrow(/domains\[0\]\.password: needs exactly one of passwordFile, passwordEnv or password/);
+  });
+
+  it('reports an unset environment secret and an unreadable secret file by field', async () => {
+    await expect(loadConfig(await write('env.yaml', minimal()), {})).rejects.toThrow(ConfigSecretUnavailableError);
+    await expect(loadConfig(await write('env2.yaml', minimal()), {})).rejects.toThrow(/domains\[0\]\.password: environment variable EXOWB_TEST_PASSWORD is not set/);
+    const missing = minimal().replace('secrets/client-secret', 'secrets/nope');
+    await expect(loadConfig(await write('file.yaml', missing), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/tenant\.credential: cannot read .*secrets\/nope \(ENOENT\)/);
+  });
+
+  it('reports broken YAML and a missing file', async () => {
+    await expect(loadConfig(await write('broken.yaml', 'tenant: [\n'))).rejects.toThrow(/not valid YAML/);
+    await expect(loadConfig(join(dir, 'absent.yaml'))).rejects.toBeInstanceOf(ConfigNotFoundError);
+  });
+
+  it('accepts JSON too', async () => {
+    const json = JSON.stringify({
+      tenant: { tenantId: 'contoso.onmicrosoft.com', clientId: CLIENT, credential: { clientSecretEnv: 'S' } },
+      domains: [{ name: 'corp.contoso.com', ldapUrls: ['ldap://dc1'], baseDn: 'DC=corp,DC=contoso,DC=com', bindName: 'svc', password: 'x' }],
+    });
+    const config = await loadConfig(await write('c.json', json), { S: 'secret' });
+    expect(config.domains[0]?.scopeOus).toEqual([]);
+    expect(config.tenant.credential).toEqual({ kind: 'secret', secret: 'secret' });
+  });
+});
