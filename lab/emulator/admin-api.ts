@@ -11,7 +11,9 @@
  * | `GET /_emulator/config` · `POST` (`exoMaxConcurrency`, `cloudManagedFilterable`) | run-time switches |
  * | `POST /_emulator/flush` | writes the state file now |
  * | `PATCH /_emulator/graph/users/{id}` · `DELETE …` | edit / delete an Entra user (drives `users/delta`) |
+ * | `PATCH /_emulator/exo/mailboxes/{Guid or ExternalDirectoryObjectId}` | raw mailbox edit bypassing Exchange's validation (bad-data tests) |
  */
+import { applyRawMailboxPatch } from './raw-mailbox-patch.js';
 import { FaultRuleError, type FaultInjector, type FaultRule } from './faults.js';
 import { jsonResponse, type EmulatorResponse } from './http-response.js';
 import type { GraphUser, TenantStore } from './tenant-state.js';
@@ -112,6 +114,17 @@ export async function handleAdminRequest(method: string, path: string, body: Buf
     }
     case segments[0] === 'graph' && segments[1] === 'users' && segments.length === 3 && method === 'DELETE':
       return ctx.store.deleteGraphUser(segments[2] as string, ctx.now()) ? { status: 204 } : jsonResponse(404, { error: 'no such user' });
+    case segments[0] === 'exo' && segments[1] === 'mailboxes' && segments.length === 3 && method === 'PATCH': {
+      const patch = parse();
+      if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return bad('body must be a JSON object');
+      const id = (segments[2] as string).toLowerCase();
+      const mailbox = ctx.store.mailboxes().find((m) => m.Guid.toLowerCase() === id || m.ExternalDirectoryObjectId.toLowerCase() === id);
+      if (!mailbox) return jsonResponse(404, { error: 'no such mailbox' });
+      const problem = applyRawMailboxPatch(mailbox, patch as Record<string, unknown>);
+      if (problem) return bad(problem);
+      ctx.store.touchMailbox(mailbox, ctx.now());
+      return jsonResponse(200, { Guid: mailbox.Guid });
+    }
     default:
       return jsonResponse(404, { error: `no admin route ${route}` });
   }

@@ -2,6 +2,7 @@
  * exo-writeback command line: a thin shell over the library. Each command lives in `commands/`.
  */
 import { Command } from 'commander';
+import { registerEngineCommands } from './commands/engine-commands.js';
 import { registerLabCommands } from './commands/lab-command.js';
 import { runCli } from './run-cli.js';
 
@@ -10,6 +11,7 @@ const program = new Command()
   .description('Write Exchange Online attribute changes of cloud-managed mailboxes back to on-premises Active Directory.')
   .version('0.1.0');
 
+registerEngineCommands(program);
 registerLabCommands(program);
 
 await runCli(program, process.argv);

@@ -5,7 +5,9 @@
  */
 import { buildClientAssertion } from './client-assertion.js';
 import { CloudProtocolError, TokenRequestError } from './cloud-errors.js';
-import type { HttpTransport } from './http-transport.js';
+import type { HttpResponse, HttpTransport } from './http-transport.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, retryReason, type RetryPolicy } from './retry-policy.js';
 
 /** How the app proves its identity. Certificates are preferred; secrets are allowed. */
 export type ClientCredential =
@@ -33,6 +35,8 @@ export interface TokenClientOptions {
   refreshMarginSeconds?: number;
   /** Clock in ms; injectable for tests. */
   now?: () => number;
+  /** Retries of transient identity-platform failures (429, 503, 504). */
+  retry?: RetryPolicy;
 }
 
 interface CachedToken {
@@ -77,6 +81,28 @@ export class TokenClient {
   }
 
   private async requestToken(resource: TokenResource): Promise<CachedToken> {
+    const requestedAt = this.now();
+    const response = await this.send(() => this.tokenForm(resource));
+    const body = parseJson(response.body);
+    if (response.status !== 200) {
+      const oauthError = typeof body?.error === 'string' ? body.error : `http_${response.status}`;
+      const description = typeof body?.error_description === 'string' ? firstLine(body.error_description) : '';
+      const codes = Array.isArray(body?.error_codes) ? body.error_codes.filter((c): c is number => typeof c === 'number') : [];
+      throw new TokenRequestError(
+        `token request for ${RESOURCE_URIS[resource]} refused (${response.status} ${oauthError})${description ? `: ${description}` : ''}`,
+        oauthError,
+        codes,
+        response.status,
+      );
+    }
+    if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
+      throw new CloudProtocolError('token response has no access_token/expires_in');
+    }
+    return { accessToken: body.access_token, expiresAtMs: requestedAt + body.expires_in * 1000 };
+  }
+
+  /** A fresh request form; a new assertion (new jti) for every attempt, so a retry is never a replay. */
+  private tokenForm(resource: TokenResource): URLSearchParams {
     const { clientId, credential } = this.options;
     const form = new URLSearchParams({
       client_id: clientId,
@@ -98,29 +124,22 @@ export class TokenClient {
         }),
       );
     }
-    const requestedAt = this.now();
-    const response = await this.options.transport.send({
-      method: 'POST',
-      url: this.tokenUrl,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-    });
-    const body = parseJson(response.body);
-    if (response.status !== 200) {
-      const oauthError = typeof body?.error === 'string' ? body.error : `http_${response.status}`;
-      const description = typeof body?.error_description === 'string' ? firstLine(body.error_description) : '';
-      const codes = Array.isArray(body?.error_codes) ? body.error_codes.filter((c): c is number => typeof c === 'number') : [];
-      throw new TokenRequestError(
-        `token request for ${RESOURCE_URIS[resource]} refused (${response.status} ${oauthError})${description ? `: ${description}` : ''}`,
-        oauthError,
-        codes,
-        response.status,
-      );
+    return form;
+  }
+
+  /** Posts the form, retrying what the identity platform marks as transient (AADSTS90033/90055). */
+  private async send(form: () => URLSearchParams): Promise<HttpResponse> {
+    const policy = this.options.retry ?? DEFAULT_RETRY_POLICY;
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.options.transport.send({
+        method: 'POST',
+        url: this.tokenUrl,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form().toString(),
+      });
+      if (!retryReason(response) || attempt >= policy.maxRetries) return response;
+      await delay(retryDelayMs(response, attempt, policy));
     }
-    if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
-      throw new CloudProtocolError('token response has no access_token/expires_in');
-    }
-    return { accessToken: body.access_token, expiresAtMs: requestedAt + body.expires_in * 1000 };
   }
 }
 

@@ -61,7 +61,7 @@ export function parseCloudMailbox(record: Record<string, unknown>): { ok: true; 
   const list = (name: string): string[] => {
     const value = record[name];
     if (value === null || value === undefined) return [];
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
     problems.push({ property: name, problem: 'is not a list of strings' });
     return [];
   };

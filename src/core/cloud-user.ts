@@ -17,7 +17,7 @@ export interface CloudUser {
 
 /** Reads a Graph user record; unknown or absent properties become null. */
 export function parseCloudUser(record: Record<string, unknown>): CloudUser {
-  const str = (name: string): string | null => (typeof record[name] === 'string' ? (record[name] as string) : null);
+  const str = (name: string): string | null => (typeof record[name] === 'string' ? record[name] : null);
   return {
     id: String(record.id),
     displayName: str('displayName'),

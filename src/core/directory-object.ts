@@ -24,3 +24,16 @@ export interface DirectoryObject {
    */
   attributes: AttributeValues;
 }
+
+/**
+ * The values of `ldapName` in `values` (`[]` when absent). Looks the exact spelling up first, then
+ * case-insensitively, because LDAP attribute names are case-insensitive and a reader may spell
+ * them as the server returned them.
+ */
+export function attributeValuesOf(values: AttributeValues, ldapName: string): string[] {
+  const exact = values[ldapName];
+  if (exact !== undefined) return exact;
+  const lower = ldapName.toLowerCase();
+  for (const [name, list] of Object.entries(values)) if (name.toLowerCase() === lower) return list;
+  return [];
+}

@@ -29,6 +29,8 @@ export interface DirectoryIdentity {
   sid: string | null;
   /** The name the adapter binds with (never the password). */
   bindName: string;
+  /** `DOMAIN\\name` as the DC reports it ("Who am I?"), when it does; for delegation commands. */
+  accountName?: string | null;
 }
 
 /** What the engine needs from AD. Every method may throw a `DirectoryError` subclass. */

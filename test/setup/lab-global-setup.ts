@@ -18,7 +18,10 @@ declare module 'vitest' {
   }
 }
 
-const LAB_DIR = join(packageRoot(), '.lab-test');
+// Overridable so that two checkouts (or two people) can run the suite on one machine at once.
+const LAB_DIR = process.env.EXOWB_TEST_LAB_DIR ?? join(packageRoot(), '.lab-test');
+const LDAPS_PORT = Number(process.env.EXOWB_TEST_LDAPS_PORT ?? 6361);
+const EMULATOR_PORT = Number(process.env.EXOWB_TEST_EMULATOR_PORT ?? 5444);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // A previous run may have been interrupted: stop what it left and forget its data.
@@ -31,8 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { facts } = await labUp({
     dir: LAB_DIR,
     mailboxes: 60,
-    ldapsPort: 6361,
-    emulatorPort: 5444,
+    ldapsPort: LDAPS_PORT,
+    emulatorPort: EMULATOR_PORT,
     onProgress: (message) => process.stderr.write(`[lab] ${message}\n`),
   });
   process.stderr.write(`[lab] up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${facts.directory.ldapUrl}, ${facts.tenant.exoBaseUrl}\n`);

@@ -84,6 +84,13 @@ describe('cloud clients against the emulator', () => {
       expect(await client.getToken('exo')).not.toBe(first);
     });
 
+    it('retries a transient identity-platform failure with a fresh assertion', async () => {
+      emulator.faults.add({ endpoint: 'token', kind: 'unavailable', count: 2, retryAfterSeconds: 0 });
+      const token = await tokens({ kind: 'certificate', ...certificate }).getToken('exo');
+      expect(token.split('.')).toHaveLength(3);
+      expect(emulator.faults.list()).toEqual([]);
+    });
+
     it('reports a wrong secret and an unknown app with their AADSTS codes', async () => {
       const wrong = tokens({ kind: 'secret', secret: 'not-the-secret' });
       await expect(wrong.getToken('exo')).rejects.toMatchObject({ code: 'TokenRequestFailed', oauthError: 'invalid_client', aadstsCodes: [7000215] });

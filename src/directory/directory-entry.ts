@@ -1,0 +1,69 @@
+/**
+ * Turns an ldapts search entry into a {@link DirectoryObject}: attribute names normalised to the
+ * catalogue's spelling (LDAP names are case-insensitive and servers answer in any case), every
+ * catalogue attribute present (`[]` when absent), binary anchors as Buffers.
+ */
+import type { Entry } from 'ldapts';
+import { ATTRIBUTE_CATALOGUE } from '../core/attribute-catalogue.js';
+import type { AttributeValues, DirectoryObject } from '../core/directory-object.js';
+import { sidToString } from './ad-binary.js';
+
+/** Binary attributes the adapter reads (requested as Buffers: their bytes are not text). */
+export const BINARY_ATTRIBUTES = ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid'] as const;
+
+/** Everything a {@link DirectoryObject} is built from. */
+export const DIRECTORY_OBJECT_ATTRIBUTES: readonly string[] = [
+  ...BINARY_ATTRIBUTES, 'msDS-ExternalDirectoryObjectId', 'displayName', 'whenChanged', 'uSNChanged',
+  ...ATTRIBUTE_CATALOGUE.map((a) => a.ldapName),
+];
+
+/**
+ * ldapts matches `explicitBufferAttributes` against the name exactly as the server returns it;
+ * list both spellings so a server answering in lower case still yields bytes.
+ */
+export const EXPLICIT_BUFFER_ATTRIBUTES: string[] = BINARY_ATTRIBUTES.flatMap((a) => [a, a.toLowerCase()]);
+
+type EntryValue = Entry[string];
+
+function asList(value: EntryValue | undefined): (string | Buffer)[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function asStrings(value: EntryValue | undefined): string[] {
+  return asList(value).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
+}
+
+function asBuffer(value: EntryValue | undefined): Buffer | null {
+  const first = asList(value)[0];
+  if (first === undefined) return null;
+  // Only reached if the server spelled the name unexpectedly; UTF-8 round-trips what decoded.
+  return Buffer.isBuffer(first) ? first : Buffer.from(first, 'utf8');
+}
+
+/** Builds the object from one entry. Throws when the entry has no objectGUID (it was not requested). */
+export function toDirectoryObject(entry: Entry): DirectoryObject {
+  const byLower = new Map<string, EntryValue>();
+  for (const [key, value] of Object.entries(entry)) {
+    if (key !== 'dn') byLower.set(key.toLowerCase(), value);
+  }
+  const get = (name: string) => byLower.get(name.toLowerCase());
+  const objectGuid = asBuffer(get('objectGUID'));
+  if (!objectGuid || objectGuid.length !== 16) throw new RangeError(`entry ${entry.dn} has no 16-byte objectGUID`);
+  const sid = asBuffer(get('objectSid'));
+  const consistency = asBuffer(get('mS-DS-ConsistencyGuid'));
+  const attributes: AttributeValues = {};
+  for (const attribute of ATTRIBUTE_CATALOGUE) attributes[attribute.ldapName] = asStrings(get(attribute.ldapName));
+  const single = (name: string) => asStrings(get(name))[0] ?? null;
+  return {
+    distinguishedName: entry.dn,
+    objectGuid,
+    objectSid: sid && sid.length > 0 ? sidToString(sid) : null,
+    consistencyGuid: consistency && consistency.length > 0 ? consistency : null,
+    externalDirectoryObjectId: single('msDS-ExternalDirectoryObjectId'),
+    displayName: single('displayName'),
+    whenChanged: single('whenChanged'),
+    uSNChanged: single('uSNChanged'),
+    attributes,
+  };
+}

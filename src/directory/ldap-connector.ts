@@ -1,0 +1,96 @@
+/**
+ * Opens one bound, TLS-protected LDAP connection to the first DC that answers: URLs are tried in
+ * order and a DC that cannot be reached is skipped; a refused bind stops at once (it is the same
+ * account on every DC, so trying the others would only lock it out sooner).
+ */
+import { isIP } from 'node:net';
+import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import { Client } from 'ldapts';
+import {
+  DirectoryConfigError, DirectoryTlsError, DirectoryUnreachableError, ldapResultCode, tlsVerificationCode,
+  toDirectoryError, transportReason, type UrlFailure,
+} from './directory-errors.js';
+
+/**
+ * The only ldapts operations the adapter may use. Holding the connection through this type
+ * means no code path can add, delete or rename an object (spec §2.5).
+ */
+export type ReadModifyConnection = Pick<Client, 'searchPaginated' | 'modify' | 'exop' | 'unbind' | 'isBound' | 'isConnected'>;
+
+/** How to reach and bind to the domain's DCs. */
+export interface ConnectOptions {
+  /** `ldaps://host[:port]`, or `ldap://host[:port]` upgraded with StartTLS; tried in order. */
+  urls: readonly string[];
+  /** Extra trusted CA certificates (PEM), added to Node's default trust store. */
+  caPem?: string;
+  bindName: string;
+  password: string;
+  /** StartTLS for `ldap://` URLs; default true, and false is refused (no plain-text binds). */
+  startTls?: boolean;
+  /** Per connect and per operation. */
+  timeoutMs: number;
+}
+
+/** Bind result codes that mean "this account, anywhere": stop failing over. */
+const FINAL_BIND_CODES = new Set([7, 8, 13, 48, 49]);
+
+/** Checks the URLs up front, so a typo fails with a clear message rather than a socket error. */
+export function validateUrls(urls: readonly string[], startTls: boolean | undefined): void {
+  if (urls.length === 0) throw new DirectoryConfigError('no LDAP URL configured for the directory');
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DirectoryConfigError(`not an LDAP URL: ${url}`);
+    }
+    if (parsed.protocol !== 'ldaps:' && parsed.protocol !== 'ldap:') throw new DirectoryConfigError(`${url}: use ldaps:// or ldap:// (with StartTLS)`);
+    if (parsed.protocol === 'ldap:' && startTls === false) {
+      throw new DirectoryConfigError(`${url}: ldap:// without StartTLS would send the password in clear text; use ldaps:// or enable StartTLS`);
+    }
+  }
+}
+
+/** TLS options: verification always on; a configured CA is added to, not substituted for, the default trust. */
+export function tlsOptionsFor(caPem: string | undefined): ConnectionOptions {
+  return { rejectUnauthorized: true, ...(caPem ? { ca: [...rootCertificates, caPem] } : {}) };
+}
+
+async function openOne(url: string, options: ConnectOptions): Promise<Client> {
+  const tlsOptions = tlsOptionsFor(options.caPem);
+  const client = new Client({ url, tlsOptions, connectTimeout: options.timeoutMs, timeout: options.timeoutMs });
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'ldap:') {
+      const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+      // The upgraded socket checks the certificate against `host`; SNI only takes names.
+      await client.startTLS({ ...tlsOptions, host, ...(isIP(host) ? {} : { servername: host }) });
+    }
+    await client.bind(options.bindName, options.password);
+    return client;
+  } catch (error) {
+    await client.unbind().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Connects and binds to the first usable URL; see the module comment for the failover rules. */
+export async function connectFirstUsable(options: ConnectOptions): Promise<{ client: Client; url: string }> {
+  validateUrls(options.urls, options.startTls);
+  const failures: UrlFailure[] = [];
+  const tlsFailures: DirectoryTlsError[] = [];
+  for (const url of options.urls) {
+    try {
+      return { client: await openOne(url, options), url };
+    } catch (error) {
+      const code = ldapResultCode(error);
+      if (code !== null && FINAL_BIND_CODES.has(code)) throw toDirectoryError(error, { operation: 'bind', url, bindName: options.bindName });
+      const tls = tlsVerificationCode(error);
+      if (tls) tlsFailures.push(new DirectoryTlsError(url, tls, { cause: error }));
+      failures.push({ url, reason: tls ? `TLS certificate verification failed (${tls})` : code !== null ? `LDAP ${code} ${transportReason(error)}` : transportReason(error) });
+    }
+  }
+  // Every DC failed TLS verification: that is a trust problem, not an outage; say so.
+  if (tlsFailures.length === failures.length && tlsFailures[0]) throw tlsFailures[0];
+  throw new DirectoryUnreachableError(failures);
+}

@@ -1,0 +1,368 @@
+/**
+ * The production directory adapter: on-prem AD over LDAPS (or StartTLS) with ldapts.
+ *
+ * One persistent bound connection, opened lazily on first use, to the first DC that answers
+ * (failover in configured order). Every search is paged (Windows AD stops unpaged searches at
+ * MaxPageSize; Samba does not, so only paging is portable). Binary anchors are matched with
+ * filter objects carrying Buffers, never with escaped filter strings (ldapts' string parser
+ * turns `\xx` escapes ≥ 0x80 into UTF-8). Writes go through the write guard and address the
+ * object by `<GUID=…>`. The connection is typed {@link ReadModifyConnection}: there is no way
+ * to add, delete or rename from here.
+ */
+import { AndFilter, Attribute, Change, EqualityFilter, OrFilter, PresenceFilter, type Entry, type Filter } from 'ldapts';
+import type { AttributeSetName } from '../core/attribute-catalogue.js';
+import type { AttributeChange } from '../core/attribute-change.js';
+import type { DirectoryObject } from '../core/directory-object.js';
+import { guidDn, sidFromString, sidToString } from './ad-binary.js';
+import { DIRECTORY_OBJECT_ATTRIBUTES, EXPLICIT_BUFFER_ATTRIBUTES, toDirectoryObject } from './directory-entry.js';
+import {
+  DirectoryConfigError, DirectoryError, DirectoryObjectGoneError, ldapResultCode, toDirectoryError, type DirectoryErrorContext,
+} from './directory-errors.js';
+import type { AnchorCandidates, AnchorQuery, DirectoryIdentity, DirectoryPort } from './directory-port.js';
+import { connectFirstUsable, validateUrls, type ReadModifyConnection } from './ldap-connector.js';
+import { guardChanges } from './write-guard.js';
+
+/** Options of {@link LdapDirectory}. */
+export interface LdapDirectoryOptions {
+  /** `ldaps://…` or `ldap://…` (StartTLS), tried in order. */
+  urls: string[];
+  /** PEM CA bundle added to the default trust (verification is always on). */
+  caPem?: string;
+  /** UPN, `DOMAIN\name` or DN. */
+  bindName: string;
+  password: string;
+  /** Domain naming context, e.g. `DC=contoso,DC=com`: where anchors are searched. */
+  baseDn: string;
+  /** The attribute set this configuration writes; the guard refuses everything else. */
+  attributeSet: AttributeSetName;
+  /** StartTLS for `ldap://` URLs (default true; false is refused). */
+  startTls?: boolean;
+  /** Entries per page (default 500; AD's MaxPageSize is 1000). */
+  pageSize?: number;
+  /** Connect and per-operation timeout in ms (default 30 000). */
+  timeoutMs?: number;
+}
+
+/** Counters of what the adapter sent, for logs and for tests that prove paging. */
+export interface LdapDirectoryStats {
+  connects: number;
+  searches: number;
+  /** Search result pages received (≥ searches; more when results span pages). */
+  pages: number;
+  modifies: number;
+}
+
+/** What a search asks for. */
+interface SearchSpec {
+  base: string;
+  scope: 'base' | 'one' | 'sub';
+  filter: Filter;
+  attributes: string[];
+  explicitBufferAttributes?: string[];
+  /** Stop after this many entries (also sent as the size limit). */
+  limit?: number;
+}
+
+/** `(objectCategory=person)(objectClass=user)`: user accounts, not computers (also objectClass=user). */
+const USER_FILTERS: Filter[] = [
+  new EqualityFilter({ attribute: 'objectCategory', value: 'person' }),
+  new EqualityFilter({ attribute: 'objectClass', value: 'user' }),
+];
+
+/** RFC 4532 "Who am I?" extended operation (AD answers `u:DOMAIN\name`). */
+const WHO_AM_I_OID = '1.3.6.1.4.1.4203.1.11.3';
+
+/** {@link DirectoryPort} over LDAP; see the module comment. */
+export class LdapDirectory implements DirectoryPort {
+  private readonly options: LdapDirectoryOptions;
+  private readonly pageSize: number;
+  private readonly timeoutMs: number;
+  private connection: { client: ReadModifyConnection; url: string } | null = null;
+  /** One connect in flight at a time, shared by concurrent callers. */
+  private connecting: Promise<{ client: ReadModifyConnection; url: string }> | null = null;
+  private schemaDn: string | null = null;
+  private readonly counters: LdapDirectoryStats = { connects: 0, searches: 0, pages: 0, modifies: 0 };
+
+  constructor(options: LdapDirectoryOptions) {
+    validateUrls(options.urls, options.startTls);
+    if (!options.baseDn) throw new DirectoryConfigError('no base DN configured for the directory');
+    const pageSize = options.pageSize ?? 500;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new DirectoryConfigError(`page size must be 1–1000 (AD's MaxPageSize), got ${pageSize}`);
+    this.options = { ...options, urls: [...options.urls] };
+    this.pageSize = pageSize;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Counters since construction. */
+  stats(): Readonly<LdapDirectoryStats> {
+    return { ...this.counters };
+  }
+
+  /** The URL of the DC currently connected to, or null. */
+  connectedUrl(): string | null {
+    return this.connection?.url ?? null;
+  }
+
+  /** Connects and binds now (otherwise the first call does); throws the connect/bind error. */
+  async connect(): Promise<void> {
+    await this.bound();
+  }
+
+  async findByAnchors(query: AnchorQuery): Promise<AnchorCandidates> {
+    const users = (filter: Filter): Promise<DirectoryObject[]> => this.searchObjects(this.options.baseDn, new AndFilter({ filters: [...USER_FILTERS, filter] }));
+    const byImmutableId = query.immutableId && query.immutableId.length > 0
+      ? users(new OrFilter({ filters: [
+        new EqualityFilter({ attribute: 'mS-DS-ConsistencyGuid', value: query.immutableId }),
+        new EqualityFilter({ attribute: 'objectGUID', value: query.immutableId }),
+      ] }))
+      : Promise.resolve([]);
+    const sidBytes = query.sid ? parseSid(query.sid) : null;
+    const bySid = sidBytes ? users(new EqualityFilter({ attribute: 'objectSid', value: sidBytes })) : Promise.resolve([]);
+    const byExternal = query.externalDirectoryObjectId
+      ? users(new EqualityFilter({ attribute: 'msDS-ExternalDirectoryObjectId', value: query.externalDirectoryObjectId }))
+      : Promise.resolve([]);
+    const [a, b, c] = await Promise.all([byImmutableId, bySid, byExternal]);
+    return { byImmutableId: a, bySid: b, byExternalDirectoryObjectId: c };
+  }
+
+  async readByGuid(objectGuid: Buffer): Promise<DirectoryObject | null> {
+    const target = guidDn(objectGuid);
+    try {
+      const [object] = await this.searchObjects(target, new PresenceFilter({ attribute: 'objectClass' }), 'base');
+      return object ?? null;
+    } catch (error) {
+      if (error instanceof DirectoryObjectGoneError) return null;
+      throw error;
+    }
+  }
+
+  async modify(objectGuid: Buffer, changes: readonly AttributeChange[]): Promise<void> {
+    const target = guidDn(objectGuid);
+    // The guard runs before any connection is touched: a refused write sends nothing.
+    const safe = guardChanges(changes, this.options.attributeSet, target);
+    if (safe.length === 0) return;
+    const ldapChanges = safe.map((change) => new Change({
+      operation: change.operation,
+      modification: new Attribute({ type: change.attribute, values: change.values }),
+    }));
+    const context = { operation: 'modify', target, attributes: [...new Set(safe.map((c) => c.attribute))] };
+    // Not retried after a drop: the DC may have applied it, and value-level add/delete are not idempotent.
+    await this.run(context, false, async (client) => {
+      this.counters.modifies++;
+      await client.modify(target, ldapChanges);
+    });
+  }
+
+  async missingSchemaAttributes(names: readonly string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const schemaDn = await this.schemaNamingContext();
+    const found = new Set<string>();
+    // A bounded OR per request keeps filters small whatever the caller passes.
+    for (let i = 0; i < names.length; i += 50) {
+      const chunk = names.slice(i, i + 50);
+      const entries = await this.search({
+        base: schemaDn, scope: 'one', attributes: ['lDAPDisplayName'],
+        filter: new AndFilter({ filters: [
+          new EqualityFilter({ attribute: 'objectClass', value: 'attributeSchema' }),
+          new OrFilter({ filters: chunk.map((name) => new EqualityFilter({ attribute: 'lDAPDisplayName', value: name })) }),
+        ] }),
+      });
+      for (const entry of entries) for (const value of stringValues(entry, 'lDAPDisplayName')) found.add(value.toLowerCase());
+    }
+    return names.filter((name) => !found.has(name.toLowerCase()));
+  }
+
+  async effectiveWritableAttributes(dn: string): Promise<Set<string>> {
+    const [entry] = await this.search({ base: dn, scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['allowedAttributesEffective'] });
+    return new Set(entry ? stringValues(entry, 'allowedAttributesEffective').map((v) => v.toLowerCase()) : []);
+  }
+
+  async sampleUsers(baseDn: string, limit: number): Promise<DirectoryObject[]> {
+    if (limit <= 0) return [];
+    return this.searchObjects(baseDn, new AndFilter({ filters: [...USER_FILTERS, new PresenceFilter({ attribute: 'mail' })] }), 'sub', limit);
+  }
+
+  async whoAmI(): Promise<DirectoryIdentity> {
+    const bindName = this.options.bindName;
+    const { filter, accountName } = await this.identityFilter();
+    const entries = filter ? await this.search({
+      base: filter.base, scope: filter.base === this.options.baseDn ? 'sub' : 'base', filter: filter.filter,
+      attributes: ['objectSid', 'sAMAccountName'], explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, limit: 2,
+    }).catch((error: unknown) => {
+      if (error instanceof DirectoryObjectGoneError) return [];
+      throw error;
+    }) : [];
+    const entry = entries.length === 1 ? entries[0] : undefined;
+    const sid = entry ? bufferValue(entry, 'objectSid') : null;
+    const sam = entry ? stringValues(entry, 'sAMAccountName')[0] : undefined;
+    // Samba lacks "Who am I?": build DOMAIN\name from the domain's NetBIOS name instead.
+    const netbios = !accountName && sam ? await this.netbiosDomainName() : null;
+    return {
+      distinguishedName: entry?.dn ?? null, sid: sid ? sidToString(sid) : null, bindName,
+      accountName: accountName ?? (netbios && sam ? `${netbios}\\${sam}` : null),
+    };
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    this.connecting = null;
+    await connection?.client.unbind().catch(() => undefined);
+  }
+
+  /**
+   * How to find the bound account: the DC's "Who am I?" answer (`u:DOMAIN\\name` on AD, `dn:…`
+   * elsewhere), else the bind name's own form (UPN, `DOMAIN\\name` or DN).
+   */
+  private async identityFilter(): Promise<{ filter: { base: string; filter: Filter } | null; accountName: string | null }> {
+    let authzId = '';
+    try {
+      const { value } = await this.run({ operation: 'whoami' }, true, (client) => client.exop(WHO_AM_I_OID));
+      authzId = typeof value === 'string' ? value : '';
+    } catch (error) {
+      // A DC without the extended operation answers with an LDAP code: fall back to the bind name.
+      if (!(error instanceof DirectoryError) || error.resultCode === null) throw error;
+    }
+    const base = this.options.baseDn;
+    const name = this.options.bindName;
+    const account = authzId.startsWith('u:') && authzId.includes('\\') ? authzId.slice(2) : name.includes('\\') ? name : null;
+    const anything = new PresenceFilter({ attribute: 'objectClass' });
+    if (authzId.startsWith('dn:')) return { filter: { base: authzId.slice(3), filter: anything }, accountName: account };
+    if (account) {
+      const sam = account.slice(account.indexOf('\\') + 1);
+      return { filter: { base, filter: new EqualityFilter({ attribute: 'sAMAccountName', value: sam }) }, accountName: account };
+    }
+    if (name.includes('@')) return { filter: { base, filter: new EqualityFilter({ attribute: 'userPrincipalName', value: name }) }, accountName: null };
+    if (name.includes('=')) return { filter: { base: name, filter: anything }, accountName: null };
+    return { filter: null, accountName: null };
+  }
+
+  /** The domain's NetBIOS name, from its crossRef in the Partitions container; null when unreadable. */
+  private async netbiosDomainName(): Promise<string | null> {
+    const [rootDse] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['configurationNamingContext'] });
+    const configuration = rootDse ? stringValues(rootDse, 'configurationNamingContext')[0] : undefined;
+    if (!configuration) return null;
+    const [crossRef] = await this.search({
+      base: `CN=Partitions,${configuration}`, scope: 'one', attributes: ['nETBIOSName'],
+      filter: new AndFilter({ filters: [
+        new EqualityFilter({ attribute: 'objectClass', value: 'crossRef' }),
+        new EqualityFilter({ attribute: 'nCName', value: this.options.baseDn }),
+      ] }),
+    });
+    return crossRef ? stringValues(crossRef, 'nETBIOSName')[0] ?? null : null;
+  }
+
+  private async schemaNamingContext(): Promise<string> {
+    if (this.schemaDn) return this.schemaDn;
+    const [rootDse] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['schemaNamingContext'] });
+    const dn = rootDse ? stringValues(rootDse, 'schemaNamingContext')[0] : undefined;
+    this.schemaDn = dn ?? `CN=Schema,CN=Configuration,${this.options.baseDn}`;
+    return this.schemaDn;
+  }
+
+  private searchObjects(base: string, filter: Filter, scope: 'base' | 'sub' = 'sub', limit?: number): Promise<DirectoryObject[]> {
+    return this.search({ base, scope, filter, attributes: [...DIRECTORY_OBJECT_ATTRIBUTES], explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, limit })
+      .then((entries) => entries.map(toDirectoryObject));
+  }
+
+  /** A paged search; continuation references (e.g. to the Configuration NC) are ignored, not chased. */
+  private search(spec: SearchSpec): Promise<Entry[]> {
+    const context = { operation: 'search', target: spec.base || '(rootDSE)' };
+    // Reads are safe to repeat after a dropped connection.
+    return this.run(context, true, async (client) => {
+      this.counters.searches++;
+      const entries: Entry[] = [];
+      const pages = client.searchPaginated(spec.base, {
+        scope: spec.scope, filter: spec.filter, attributes: spec.attributes,
+        explicitBufferAttributes: spec.explicitBufferAttributes ?? [],
+        paged: { pageSize: spec.limit ? Math.min(this.pageSize, spec.limit) : this.pageSize },
+        ...(spec.limit ? { sizeLimit: spec.limit } : {}),
+      });
+      for await (const page of pages) {
+        this.counters.pages++;
+        entries.push(...page.searchEntries);
+        if (spec.limit && entries.length >= spec.limit) break;
+      }
+      return spec.limit ? entries.slice(0, spec.limit) : entries;
+    });
+  }
+
+  /**
+   * Runs one operation on the bound connection and maps failures. A connection found dropped
+   * before the operation is re-opened silently; one that drops during it is re-opened and the
+   * operation repeated once, when `repeatable`.
+   */
+  private async run<T>(context: DirectoryErrorContext, repeatable: boolean, operation: (client: ReadModifyConnection) => Promise<T>): Promise<T> {
+    let connection = await this.bound();
+    try {
+      return await operation(connection.client);
+    } catch (error) {
+      const dropped = ldapResultCode(error) === null && !(error instanceof DirectoryError) && !connection.client.isConnected;
+      if (!dropped) throw mapError(error, { ...context, url: connection.url });
+      this.forget(connection);
+      if (!repeatable) throw toDirectoryError(error, { ...context, url: connection.url });
+      connection = await this.bound();
+      try {
+        return await operation(connection.client);
+      } catch (second) {
+        if (!connection.client.isConnected) this.forget(connection);
+        throw mapError(second, { ...context, url: connection.url });
+      }
+    }
+  }
+
+  private forget(connection: { client: ReadModifyConnection }): void {
+    if (this.connection === connection) this.connection = null;
+    void connection.client.unbind().catch(() => undefined);
+  }
+
+  /** The bound connection, connecting (with failover) when there is none or it dropped. */
+  private async bound(): Promise<{ client: ReadModifyConnection; url: string }> {
+    if (this.connection?.client.isBound) return this.connection;
+    if (this.connection) this.forget(this.connection);
+    this.connecting ??= connectFirstUsable({
+      urls: this.options.urls, bindName: this.options.bindName, password: this.options.password,
+      timeoutMs: this.timeoutMs, ...(this.options.caPem ? { caPem: this.options.caPem } : {}),
+      ...(this.options.startTls !== undefined ? { startTls: this.options.startTls } : {}),
+    }).then((connection) => {
+      this.counters.connects++;
+      this.connection = connection;
+      return connection;
+    }).finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+}
+
+/** Maps an operation failure; programming errors (not LDAP, connection intact) pass through untouched. */
+function mapError(error: unknown, context: DirectoryErrorContext): unknown {
+  if (error instanceof DirectoryError || ldapResultCode(error) !== null) return toDirectoryError(error, context);
+  return error;
+}
+
+function parseSid(text: string): Buffer | null {
+  try {
+    return sidFromString(text);
+  } catch {
+    // Not a SID: it cannot match anything.
+    return null;
+  }
+}
+
+function entryValue(entry: Entry, name: string): Entry[string] | undefined {
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : entry[key];
+}
+
+function stringValues(entry: Entry, name: string): string[] {
+  const value = entryValue(entry, name);
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+}
+
+function bufferValue(entry: Entry, name: string): Buffer | null {
+  const value = entryValue(entry, name);
+  const first = Array.isArray(value) ? value[0] : value;
+  return Buffer.isBuffer(first) ? first : null;
+}

@@ -1,0 +1,130 @@
+/**
+ * LdapDirectory against the lab's Samba AD DC: the DirectoryPort contract, plus what only the
+ * LDAP adapter has — failover, TLS, bind errors, reconnect, paging and the guard's "nothing sent".
+ */
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { describe, expect, inject, it } from 'vitest';
+import {
+  DirectoryBindError, DirectoryConfigError, DirectoryTlsError, DirectoryUnreachableError, WriteRefusedError,
+} from '../../../src/directory/directory-errors.js';
+import { LdapDirectory, type LdapDirectoryOptions } from '../../../src/directory/ldap-directory.js';
+import { LAB_OUS } from '../../../lab/seed/lab-domain.js';
+import { describeDirectoryPortContract, failure } from './directory-port-contract.js';
+
+function labOptions(overrides: Partial<LdapDirectoryOptions> = {}): LdapDirectoryOptions {
+  const dir = inject('lab').directory;
+  return {
+    urls: [dir.ldapUrl],
+    caPem: readFileSync(dir.caFile, 'utf8'),
+    bindName: dir.serviceAccount.bindName,
+    password: dir.serviceAccount.password,
+    baseDn: dir.baseDn,
+    attributeSet: 'standard',
+    timeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
+describeDirectoryPortContract('LdapDirectory', ({ attributeSet }) => new LdapDirectory(labOptions({ attributeSet })));
+
+describe('LdapDirectory connections', () => {
+  const someGuid = Buffer.alloc(16, 0x81);
+
+  it('fails over to the next URL when the first refuses connections', async () => {
+    const dir = inject('lab').directory;
+    const directory = new LdapDirectory(labOptions({ urls: ['ldaps://127.0.0.1:1', dir.ldapUrl] }));
+    try {
+      expect((await directory.whoAmI()).distinguishedName?.toLowerCase()).toBe(dir.serviceAccount.distinguishedName.toLowerCase());
+      expect(directory.connectedUrl()).toBe(dir.ldapUrl);
+      expect(directory.stats().connects).toBe(1);
+    } finally {
+      await directory.close();
+    }
+  });
+
+  it('reports every URL and why when none can be reached', async () => {
+    const directory = new LdapDirectory(labOptions({ urls: ['ldaps://127.0.0.1:1', 'ldaps://127.0.0.1:2'] }));
+    const error = await failure(directory.readByGuid(someGuid));
+    expect(error).toBeInstanceOf(DirectoryUnreachableError);
+    const unreachable = error as DirectoryUnreachableError;
+    expect(unreachable.code).toBe('DirectoryUnreachable');
+    expect(unreachable.failures.map((f) => f.url)).toEqual(['ldaps://127.0.0.1:1', 'ldaps://127.0.0.1:2']);
+    expect(unreachable.message).toContain('ldaps://127.0.0.1:1');
+    expect(unreachable.message).toContain('ldaps://127.0.0.1:2');
+    expect(unreachable.message).toContain('ECONNREFUSED');
+  });
+
+  it('refuses a DC whose certificate does not verify, and says how to fix it', async () => {
+    const { caPem: _ca, ...withoutCa } = labOptions();
+    const directory = new LdapDirectory(withoutCa);
+    const error = await failure(directory.whoAmI());
+    expect(error).toBeInstanceOf(DirectoryTlsError);
+    expect((error as DirectoryTlsError).code).toBe('DirectoryTlsFailed');
+    expect((error as Error).message).toMatch(/certificate verification failed/i);
+    expect((error as Error).message).toMatch(/CA bundle/);
+  });
+
+  it('stops at a wrong password (no failover to other DCs) and never shows the password', async () => {
+    const password = 'Wrong-Password-123';
+    const directory = new LdapDirectory(labOptions({ password, urls: [inject('lab').directory.ldapUrl, 'ldaps://127.0.0.1:1'] }));
+    const error = await failure(directory.whoAmI());
+    expect(error).toBeInstanceOf(DirectoryBindError);
+    expect((error as DirectoryBindError).resultCode).toBe(49);
+    expect((error as DirectoryBindError).code).toBe('DirectoryBindFailed');
+    expect((error as Error).message).toContain(inject('lab').directory.serviceAccount.bindName);
+    expect((error as Error).message).not.toContain(password);
+  });
+
+  it('refuses configurations that cannot be safe', () => {
+    expect(() => new LdapDirectory(labOptions({ urls: [] }))).toThrow(DirectoryConfigError);
+    expect(() => new LdapDirectory(labOptions({ urls: ['http://dc1'] }))).toThrow(DirectoryConfigError);
+    expect(() => new LdapDirectory(labOptions({ urls: ['ldap://dc1'], startTls: false }))).toThrow(DirectoryConfigError);
+    expect(() => new LdapDirectory(labOptions({ pageSize: 5000 }))).toThrow(DirectoryConfigError);
+  });
+
+  it('refuses a guarded write without connecting at all, and treats no changes as no-op', async () => {
+    // Unreachable URL: any attempt to connect would fail with DirectoryUnreachableError.
+    const directory = new LdapDirectory(labOptions({ urls: ['ldaps://127.0.0.1:1'] }));
+    await expect(directory.modify(someGuid, [{ operation: 'replace', attribute: 'displayName', values: ['x'] }])).rejects.toBeInstanceOf(WriteRefusedError);
+    await expect(directory.modify(someGuid, [])).resolves.toBeUndefined();
+    expect(directory.stats()).toEqual({ connects: 0, searches: 0, pages: 0, modifies: 0 });
+  });
+
+  it('pages every search: 40 users through pages of 5', async () => {
+    const directory = new LdapDirectory(labOptions({ pageSize: 5 }));
+    try {
+      const users = await directory.sampleUsers(inject('lab').directory.baseDn, 40);
+      expect(users).toHaveLength(40);
+      expect(new Set(users.map((u) => u.distinguishedName)).size).toBe(40);
+      expect(directory.stats().pages).toBeGreaterThanOrEqual(8);
+    } finally {
+      await directory.close();
+    }
+  });
+
+  it('reads more users than one page holds when unlimited by the caller', async () => {
+    const directory = new LdapDirectory(labOptions({ pageSize: 7 }));
+    try {
+      const users = await directory.sampleUsers(LAB_OUS.root, 1000);
+      expect(users.length).toBe(inject('lab').mailboxes);
+      expect(directory.stats().pages).toBeGreaterThanOrEqual(Math.ceil(users.length / 7));
+    } finally {
+      await directory.close();
+    }
+  });
+
+  it('reconnects once when the connection has dropped', async () => {
+    const directory = new LdapDirectory(labOptions());
+    try {
+      const me = await directory.whoAmI();
+      // Drop the socket under the adapter, as an idle timeout or a DC restart would.
+      const internals = directory as unknown as { connection: { client: { socket?: Socket } } | null };
+      internals.connection!.client.socket!.destroy();
+      expect(await directory.whoAmI()).toEqual(me);
+      expect(directory.stats().connects).toBe(2);
+    } finally {
+      await directory.close();
+    }
+  });
+});
