@@ -121,7 +121,7 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
 
   const domain = ctx.domains.find((d) => d.name.toLowerCase() === (cloudUser.onPremisesDomainName ?? '').toLowerCase());
   if (!domain) {
-    rules.push({ rule: 'AD domain served by this configuration', passed: false, detail: `${cloudUser.onPremisesDomainName ?? '(none)'} is not one of ${ctx.domains.map((d) => d.name).join(', ')}` });
+    rules.push({ rule: 'DomainServed', passed: false, detail: `${cloudUser.onPremisesDomainName ?? '(none)'} is not one of ${ctx.domains.map((d) => d.name).join(', ')}` });
     return skip('DomainNotServed', rules);
   }
 
