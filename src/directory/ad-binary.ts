@@ -1,7 +1,11 @@
 /**
  * AD's binary identifiers and their string forms. AD returns objectGUID and objectSid as raw
- * bytes; messages, `<GUID=…>` DNs and Graph's anchors use the string forms.
+ * bytes; messages, `<GUID=…>` DNs and Graph's anchors use the string forms. GUID byte order is
+ * the core's (../core/guid.ts); SIDs are only the adapter's business.
  */
+import { guidToString } from '../core/guid.js';
+
+export { guidToString };
 
 /**
  * Binary SID → `S-1-5-21-…`. Layout: revision (1 byte), sub-authority count (1), identifier
@@ -31,35 +35,6 @@ export function sidFromString(text: string): Buffer {
   out.writeUIntBE(authority, 2, 6);
   subs.forEach((sub, i) => out.writeUInt32LE(sub, 8 + 4 * i));
   return out;
-}
-
-/**
- * 16 AD GUID bytes → `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (lower case). The first three
- * fields are stored little-endian ("mixed endian", as .NET's `Guid.ToByteArray()`).
- */
-export function guidToString(bytes: Buffer): string {
-  if (bytes.length !== 16) throw new RangeError(`a GUID is 16 bytes, got ${bytes.length}`);
-  const hex = (b: Buffer) => b.toString('hex');
-  return [
-    hex(Buffer.from(bytes.subarray(0, 4)).reverse()),
-    hex(Buffer.from(bytes.subarray(4, 6)).reverse()),
-    hex(Buffer.from(bytes.subarray(6, 8)).reverse()),
-    hex(bytes.subarray(8, 10)),
-    hex(bytes.subarray(10, 16)),
-  ].join('-');
-}
-
-/** String GUID (braces optional) → the 16 bytes AD stores (inverse of {@link guidToString}). */
-export function guidFromString(guid: string): Buffer {
-  const text = guid.trim().replace(/^\{(.*)\}$/, '$1');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) throw new RangeError(`not a GUID: ${guid}`);
-  const raw = Buffer.from(text.replaceAll('-', ''), 'hex');
-  return Buffer.concat([
-    Buffer.from(raw.subarray(0, 4)).reverse(),
-    Buffer.from(raw.subarray(4, 6)).reverse(),
-    Buffer.from(raw.subarray(6, 8)).reverse(),
-    raw.subarray(8, 16),
-  ]);
 }
 
 /** The extended DN `<GUID=…>` that addresses an object wherever it has moved (AD and Samba accept it in every operation). */

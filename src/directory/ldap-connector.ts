@@ -3,8 +3,8 @@
  * order and a DC that cannot be reached is skipped; a refused bind stops at once (it is the same
  * account on every DC, so trying the others would only lock it out sooner).
  */
-import { isIP } from 'node:net';
-import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import { connect as netConnect, isIP, Socket } from 'node:net';
+import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import {
   DirectoryConfigError, DirectoryTlsError, DirectoryUnreachableError, ldapResultCode, tlsVerificationCode,
@@ -56,12 +56,35 @@ export function tlsOptionsFor(caPem: string | undefined): ConnectionOptions {
   return { rejectUnauthorized: true, ...(caPem ? { ca: [...rootCertificates, caPem] } : {}) };
 }
 
+/**
+ * Wraps a socket factory so it works once. ldapts silently reconnects a dropped connection on
+ * the next operation — unbound (so the DC would answer "access denied" for an outage) and, for
+ * StartTLS, without TLS. The adapter reconnects itself instead, so a second socket is refused.
+ */
+function once<F extends (...args: never[]) => Socket>(factory: F): F {
+  let used = false;
+  return ((...args: Parameters<F>) => {
+    if (!used) {
+      used = true;
+      return factory(...args);
+    }
+    const refused = new Socket();
+    process.nextTick(() => refused.destroy(Object.assign(new Error('silent reconnect refused: the adapter reconnects and binds itself'), { code: 'ERECONNECTREFUSED' })));
+    return refused;
+  }) as F;
+}
+
 async function openOne(url: string, options: ConnectOptions): Promise<Client> {
   const tlsOptions = tlsOptionsFor(options.caPem);
-  const client = new Client({ url, tlsOptions, connectTimeout: options.timeoutMs, timeout: options.timeoutMs });
+  const startTls = new URL(url).protocol === 'ldap:';
+  // ldapts opens TLS at once whenever `tlsOptions` is given, even for ldap://; StartTLS gets them later.
+  const client = new Client({
+    url, ...(startTls ? {} : { tlsOptions }), connectTimeout: options.timeoutMs, timeout: options.timeoutMs,
+    createConnection: once(netConnect), createSecureConnection: once(tlsConnect),
+  });
   try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'ldap:') {
+    if (startTls) {
+      const parsed = new URL(url);
       const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
       // The upgraded socket checks the certificate against `host`; SNI only takes names.
       await client.startTLS({ ...tlsOptions, host, ...(isIP(host) ? {} : { servername: host }) });

@@ -21,7 +21,7 @@ export interface CheckReport {
   ok: boolean;
   items: CheckItem[];
   /** Per domain with missing rights: the exact delegation commands to grant them. */
-  delegation: Array<{ domain: string; missing: Array<{ dn: string; attributes: string[] }>; commands: string[] }>;
+  delegation: Array<{ domain: string; missing: Array<{ dn: string; attributes: string[] }>; commands: string[]; powershell: string | null }>;
 }
 
 /** Options of {@link runPreflightCheck}. */
@@ -70,7 +70,7 @@ export async function runPreflightCheck(options: PreflightOptions): Promise<Chec
         sampleSize: options.sampleSize ?? 5,
       });
       for (const check of result.checks) items.push({ name: `${domain.name}: ${check.name}`, status: check.status, detail: check.detail });
-      if (result.missingRights.length) delegation.push({ domain: domain.name, missing: result.missingRights, commands: result.delegationCommands });
+      if (result.missingRights.length) delegation.push({ domain: domain.name, missing: result.missingRights, commands: result.delegationCommands, powershell: result.delegationScript });
     } catch (error) {
       items.push({ name: `${domain.name}: LDAP bind and TLS`, status: 'fail', detail: describe(error) });
     }

@@ -38,6 +38,7 @@ export function formatCheckReport(report: CheckReport): string {
     lines.push('', `Missing write rights in ${d.domain}:`);
     for (const m of d.missing) lines.push(`  ${m.dn}: ${m.attributes.join(', ')}`);
     lines.push('', 'Grant exactly these (least privilege), then run check again:', ...d.commands.map((c) => `  ${c}`));
+    if (d.powershell) lines.push('', 'Or with PowerShell (ActiveDirectory module):', ...d.powershell.split('\n').map((l) => `  ${l}`));
   }
   lines.push('', report.ok ? 'All checks passed.' : 'Some checks failed.');
   return `${lines.join('\n')}\n`;

@@ -77,11 +77,18 @@ describe('seeded organisation in AD', () => {
     for (const user of mailboxes) {
       const mb = user.mailbox!;
       const entry = entries.get(user.key)!;
-      expect(one(entry, 'mail'), user.key).toBe(mb.primarySmtpAddress);
       expect(one(entry, 'mailNickname')).toBe(mb.alias);
-      expect(many(entry, 'proxyAddresses').sort()).toEqual([...mb.onPremProxyAddresses].sort());
       expect(one(entry, 'targetAddress')).toBe(`SMTP:${mb.alias}@${LAB_TENANT.routingDomain}`);
       expect(one(entry, 'legacyExchangeDN')).toBe(mb.onPremLegacyExchangeDn);
+      expect(guidFromBytes(entry.msExchMailboxGuid as Buffer)).toBe(mb.exchangeGuid.toLowerCase());
+      const external = user.syncedToEntra && user.hasExternalDirectoryObjectId ? `User_${user.entraId}` : undefined;
+      expect(entry['msDS-ExternalDirectoryObjectId']).toBe(external);
+      // The writeback attributes of cloud-managed mailboxes in the scoped OU are the engine's to
+      // change, and other test files run the engine on this shared lab: check the seed's exact
+      // values on every mailbox the engine never writes (the seeding code is the same for all).
+      if (mb.cloudManaged && user.parentDn.endsWith(LAB_OUS.scoped)) continue;
+      expect(one(entry, 'mail'), user.key).toBe(mb.primarySmtpAddress);
+      expect(many(entry, 'proxyAddresses').sort()).toEqual([...mb.onPremProxyAddresses].sort());
       expect(one(entry, 'msExchRecipientTypeDetails')).toBe(REMOTE_RECIPIENT_TYPE_DETAILS[mb.kind]);
       expect(Number(one(entry, 'msExchRecipientDisplayType'))).toBe(recipientDisplayType(mb.kind, mb.aclableDisplayType));
       expect(Number(one(entry, 'msExchRemoteRecipientType'))).toBe(REMOTE_RECIPIENT_TYPE[mb.kind]);
@@ -92,9 +99,6 @@ describe('seeded organisation in AD', () => {
         expect(many(entry, `msExchExtensionCustomAttribute${n}`).sort()).toEqual([...(mb.extensionCustomAttributes[n] ?? [])].sort());
       }
       expect(entry.msExchHideFromAddressLists).toBe(mb.hiddenFromAddressLists ? 'TRUE' : undefined);
-      expect(guidFromBytes(entry.msExchMailboxGuid as Buffer)).toBe(mb.exchangeGuid.toLowerCase());
-      const external = user.syncedToEntra && user.hasExternalDirectoryObjectId ? `User_${user.entraId}` : undefined;
-      expect(entry['msDS-ExternalDirectoryObjectId']).toBe(external);
     }
     // Room, equipment and shared mailboxes are disabled accounts, as Exchange creates them.
     expect(Number(one(entries.get('room-oslo')!, 'userAccountControl'))).toBe(514);
