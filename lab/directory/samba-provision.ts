@@ -3,12 +3,13 @@
  * of it so a lab can be reset in about a second instead of re-provisioning.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { LAB_DOMAIN } from '../seed/lab-domain.js';
 import type { LabCertificates } from '../pki/certificates.js';
 import { LabCommandFailedError } from '../lab-errors.js';
 import { runCommand } from '../run-command.js';
 import type { DirectoryPaths } from './directory-paths.js';
+import { fileExists } from '../file-exists.js';
 
 /**
  * Generates a random password that also meets AD's default complexity rules
@@ -93,7 +94,7 @@ function settingName(line: string): string {
 
 /** True when a pristine template of this lab's DC exists. */
 export async function hasTemplate(paths: DirectoryPaths): Promise<boolean> {
-  return exists(`${paths.templateDir}/private/sam.ldb`);
+  return fileExists(`${paths.templateDir}/private/sam.ldb`);
 }
 
 /** Saves the (stopped) DC state as the pristine template, replacing an older one. */
@@ -116,13 +117,4 @@ export async function restoreTemplate(paths: DirectoryPaths): Promise<void> {
 async function copyTree(from: string, to: string): Promise<void> {
   // cp keeps LMDB files sparse and preserves modes; fs.cp would expand them.
   await runCommand('cp', ['-a', '--sparse=always', from, to]);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

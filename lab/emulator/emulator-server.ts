@@ -5,7 +5,7 @@
  * (`/_emulator/…`). All three base URLs are the server's URL; links it returns point back at it,
  * while token audiences stay the real resource URIs.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +18,7 @@ import { handleGraphRequest } from './graph-users.js';
 import { BodyTooLargeError, jsonResponse, readBody, type EmulatorResponse } from './http-response.js';
 import { TenantStore, type ExoMailbox, type TenantData } from './tenant-state.js';
 import { handleTokenRequest } from './token-endpoint.js';
+import { fileExists } from '../file-exists.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -74,7 +75,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const storeOptions = { saveDelayMs: options.saveDelayMs };
   let store: TenantStore;
-  if (await exists(options.statePath)) store = await TenantStore.open(options.statePath, storeOptions);
+  if (await fileExists(options.statePath)) store = await TenantStore.open(options.statePath, storeOptions);
   else if (options.initialState) store = await TenantStore.create(options.statePath, options.initialState, storeOptions);
   else throw new EmulatorConfigError(`No emulator state at ${options.statePath} and no initial state given`);
 
@@ -208,13 +209,4 @@ function lowerHeaders(request: IncomingMessage): Record<string, string | undefin
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return out;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,9 +4,10 @@
  * client certificate used for certificate-based token requests.
  */
 import { X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../run-command.js';
+import { fileExists } from '../file-exists.js';
 
 /** Paths of the lab's PEM files (all under `<labDir>/pki`). */
 export interface LabCertificates {
@@ -41,7 +42,7 @@ export function certificatePaths(labDir: string): LabCertificates {
 export async function ensureLabCertificates(labDir: string): Promise<LabCertificates> {
   const paths = certificatePaths(labDir);
   await mkdir(join(labDir, 'pki'), { recursive: true, mode: 0o700 });
-  if (await exists(paths.caCertFile) && await exists(paths.serverCertFile) && await exists(paths.appCertFile)) {
+  if (await fileExists(paths.caCertFile) && await fileExists(paths.serverCertFile) && await fileExists(paths.appCertFile)) {
     return paths;
   }
   const days = '3650';
@@ -81,13 +82,4 @@ export function thumbprints(certificatePem: string): CertificateThumbprints {
 /** Reads a PEM file as text. */
 export function readPem(path: string): Promise<string> {
   return readFile(path, 'utf8');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -5,7 +5,6 @@
  * crashes on the gateway's unreadable 403 bodies.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   CloudAccessDeniedError,
   CloudProtocolError,
@@ -14,7 +13,9 @@ import {
   ExoObjectNotFoundError,
 } from './cloud-errors.js';
 import type { HttpResponse, HttpTransport } from './http-transport.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, retryReason, type RetryPolicy, type RetryReason } from './retry-policy.js';
+import { sendAuthorized, type RetryEvent } from './authorized-request.js';
+import { parseJsonObject } from './json-body.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryReason } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
 import type { TokenClient } from './token-client.js';
 
@@ -34,7 +35,7 @@ export interface ExoClientOptions {
   /** Results per page, 1..1000. Default 1000. */
   pageSize?: number;
   /** Called before each retry wait; for logs and metrics. */
-  onRetry?: (event: { reason: Exclude<RetryReason, null> | 'token-refresh'; attempt: number; delayMs: number }) => void;
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** Parameters of {@link ExoClient.getMailboxPages}. */
@@ -112,13 +113,13 @@ export class ExoClient {
   }
 
   private async sendWithRetry(url: string, body: string): Promise<HttpResponse> {
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const response = await this.options.transport.send({
+    const { response, exhausted } = await sendAuthorized(
+      { transport: this.options.transport, tokens: this.options.tokens, resource: 'exo', retry: this.retry, onRetry: this.options.onRetry },
+      (authorization) => ({
         method: 'POST',
         url,
         headers: {
-          authorization: `Bearer ${await this.options.tokens.getToken('exo')}`,
+          authorization,
           'content-type': 'application/json',
           accept: 'application/json',
           'x-anchormailbox': `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${this.options.tenantId}`,
@@ -127,24 +128,10 @@ export class ExoClient {
           'client-request-id': randomUUID(),
         },
         body,
-      });
-      if (response.status === 200) return response;
-      if (response.status === 401 && !refreshed) {
-        // Tokens can be revoked or rotated before they expire: refresh once, then give up.
-        refreshed = true;
-        this.options.tokens.invalidate('exo');
-        this.options.onRetry?.({ reason: 'token-refresh', attempt, delayMs: 0 });
-        continue;
-      }
-      const reason = retryReason(response);
-      if (reason && attempt < this.retry.maxRetries) {
-        const wait = retryDelayMs(response, attempt, this.retry);
-        this.options.onRetry?.({ reason, attempt, delayMs: wait });
-        await delay(wait);
-        continue;
-      }
-      throw exoError(response, reason);
-    }
+      }),
+    );
+    if (response.status === 200) return response;
+    throw exoError(response, exhausted);
   }
 }
 
@@ -164,15 +151,6 @@ function exoError(response: HttpResponse, reason: RetryReason): Error {
   if (response.status === 403) return new CloudAccessDeniedError(`Exchange Online denied the call (403): ${text}`, 403);
   const ErrorClass = response.status === 404 ? ExoObjectNotFoundError : ExoCommandError;
   return new ErrorClass(text, response.status, errorId || null, exceptionType ?? null);
-}
-
-function parseJsonObject(body: Buffer): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Drops `P@odata.type` / `P@data.type` and other `@` annotations from a record. */

@@ -2,10 +2,11 @@
  * Microsoft Graph v1.0: the synced users and their on-premises anchors. Pages are streamed,
  * 429/503/504 are retried honouring `Retry-After`, and a 401 refreshes the token once.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { CloudAccessDeniedError, CloudProtocolError, CloudThrottledError, GraphRequestError } from './cloud-errors.js';
 import type { HttpResponse, HttpTransport } from './http-transport.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, retryReason, type RetryPolicy } from './retry-policy.js';
+import { sendAuthorized, type RetryEvent } from './authorized-request.js';
+import { parseJsonObject } from './json-body.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
 import type { TokenClient } from './token-client.js';
 
@@ -29,7 +30,7 @@ export interface GraphClientOptions {
   /** Requests in flight at once. Default 4. */
   maxConcurrency?: number;
   /** Called before each retry wait; for logs and metrics. */
-  onRetry?: (event: { reason: string; attempt: number; delayMs: number }) => void;
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** Client of the Graph users endpoints. */
@@ -70,47 +71,22 @@ export class GraphClient {
 
   private async get(url: string): Promise<Record<string, unknown>> {
     const response = await this.semaphore.run(() => this.sendWithRetry(url));
-    const json = parseJson(response.body);
+    const json = parseJsonObject(response.body);
     if (!json) throw new CloudProtocolError(`Graph answered ${response.status} with a body that is not JSON`);
     return json;
   }
 
   private async sendWithRetry(url: string): Promise<HttpResponse> {
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const response = await this.options.transport.send({
-        method: 'GET',
-        url,
-        headers: { authorization: `Bearer ${await this.options.tokens.getToken('graph')}`, accept: 'application/json' },
-      });
-      if (response.status === 200) return response;
-      if (response.status === 401 && !refreshed) {
-        refreshed = true;
-        this.options.tokens.invalidate('graph');
-        continue;
-      }
-      const reason = retryReason(response);
-      if (reason && attempt < this.retry.maxRetries) {
-        const wait = retryDelayMs(response, attempt, this.retry);
-        this.options.onRetry?.({ reason, attempt, delayMs: wait });
-        await delay(wait);
-        continue;
-      }
-      if (reason) throw new CloudThrottledError(`Microsoft Graph kept answering ${response.status} after every retry`, response.status);
-      const error = parseJson(response.body)?.error as { code?: unknown; message?: unknown } | undefined;
-      const code = typeof error?.code === 'string' ? error.code : null;
-      const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`;
-      if (response.status === 401 || response.status === 403) throw new CloudAccessDeniedError(`Microsoft Graph denied the call (${response.status} ${code ?? ''}): ${message}`, response.status);
-      throw new GraphRequestError(`Microsoft Graph: ${message}`, response.status, code);
-    }
-  }
-}
-
-function parseJson(body: Buffer): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
+    const { response, exhausted } = await sendAuthorized(
+      { transport: this.options.transport, tokens: this.options.tokens, resource: 'graph', retry: this.retry, onRetry: this.options.onRetry },
+      (authorization) => ({ method: 'GET', url, headers: { authorization, accept: 'application/json' } }),
+    );
+    if (response.status === 200) return response;
+    if (exhausted) throw new CloudThrottledError(`Microsoft Graph kept answering ${response.status} after every retry`, response.status);
+    const error = parseJsonObject(response.body)?.error as { code?: unknown; message?: unknown } | undefined;
+    const code = typeof error?.code === 'string' ? error.code : null;
+    const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`;
+    if (response.status === 401 || response.status === 403) throw new CloudAccessDeniedError(`Microsoft Graph denied the call (${response.status} ${code ?? ''}): ${message}`, response.status);
+    throw new GraphRequestError(`Microsoft Graph: ${message}`, response.status, code);
   }
 }

@@ -6,6 +6,7 @@
 import { buildClientAssertion } from './client-assertion.js';
 import { CloudProtocolError, TokenRequestError } from './cloud-errors.js';
 import type { HttpResponse, HttpTransport } from './http-transport.js';
+import { parseJsonObject } from './json-body.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, retryReason, type RetryPolicy } from './retry-policy.js';
 
@@ -152,12 +153,7 @@ type JsonObject = Record<string, unknown> & {
 };
 
 function parseJson(body: Buffer): JsonObject | null {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return value && typeof value === 'object' ? (value as JsonObject) : null;
-  } catch {
-    return null;
-  }
+  return parseJsonObject(body);
 }
 
 /** AADSTS descriptions carry trace ids on later lines; the first line is the useful part. */
