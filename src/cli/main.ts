@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { registerEngineCommands } from './commands/engine-commands.js';
 import { registerLabCommands } from './commands/lab-command.js';
+import { registerServiceCommands } from './commands/service-commands.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
   .version('0.1.0');
 
 registerEngineCommands(program);
+registerServiceCommands(program);
 registerLabCommands(program);
 
 await runCli(program, process.argv);

@@ -86,6 +86,33 @@ export const configSchema = z
       .strict()
       .default({ cloudOnlyTypes: ['SPO'], preservedTypes: ['X500', 'X400'] }),
     log: z.object({ file: z.string().min(1).optional() }).strict().default({}),
+    service: z
+      .object({
+        /** Seconds between incremental cycles: 2 minutes by default, 15 s at the least. */
+        intervalSeconds: z.number().int().min(15, 'must be at least 15 seconds').max(86_400).default(120),
+        /** Incremental reads look this far behind the watermark, for Exchange Online's replication lag. */
+        overlapSeconds: z.number().int().min(0).max(86_400).default(300),
+        /** Hours between full reconciles (which also repair drift). */
+        reconcileHours: z.number().positive().max(24 * 30).default(24),
+        /** The state store (SQLite). Default `state.db` next to the configuration file. */
+        stateFile: z.string().min(1).optional(),
+        massChange: z
+          .object({
+            /** Stage a cycle that would update more objects than this (0 disables the check). */
+            maxObjectsUpdated: z.number().int().min(0).default(500),
+            /** Stage a cycle that would remove more attribute values than this (0 disables the check). */
+            maxValuesRemoved: z.number().int().min(0).default(1000),
+          })
+          .strict()
+          .default({ maxObjectsUpdated: 500, maxValuesRemoved: 1000 }),
+        /** Health and metrics endpoint (`/healthz`, `/metrics`); loopback by default. */
+        http: z
+          .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) })
+          .strict()
+          .default({ host: '127.0.0.1', port: 9464 }),
+      })
+      .strict()
+      .default({ intervalSeconds: 120, overlapSeconds: 300, reconcileHours: 24, massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 } }),
   })
   .strict();
 

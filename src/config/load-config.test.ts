@@ -49,6 +49,18 @@ ${overrides}`;
     expect(config.logFile).toBe(join(dir, 'provisioning-log.jsonl'));
   });
 
+  it('gives the service its defaults and refuses an interval under 15 seconds', async () => {
+    const config = await loadConfig(await write('svc.yaml', minimal()), { EXOWB_TEST_PASSWORD: 'pw' });
+    expect(config.service).toEqual({
+      intervalMs: 120_000, overlapMs: 300_000, reconcileMs: 86_400_000, stateFile: join(dir, 'state.db'),
+      massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 },
+    });
+    const fast = await loadConfig(await write('fast.yaml', minimal('service:\n  intervalSeconds: 15\n  stateFile: data/state.db')), { EXOWB_TEST_PASSWORD: 'pw' });
+    expect(fast.service.intervalMs).toBe(15_000);
+    expect(fast.service.stateFile).toBe(join(dir, 'data', 'state.db'));
+    await expect(loadConfig(await write('slow.yaml', minimal('service:\n  intervalSeconds: 5')), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/service\.intervalSeconds: must be at least 15 seconds/);
+  });
+
   it('names every invalid field', async () => {
     const path = await write('bad.yaml', `
 tenant:

@@ -37,8 +37,17 @@ export interface EngineConfig {
   domains: DomainConfig[];
   attributeSet: AttributeSetName;
   proxyAddresses: { cloudOnlyTypes: string[]; preservedTypes: string[] };
-  /** Provisioning log (JSON lines). */
+  /** Provisioning log (JSON lines) of one-off commands. */
   logFile: string;
+  /** The long-running service's settings. */
+  service: {
+    intervalMs: number;
+    overlapMs: number;
+    reconcileMs: number;
+    stateFile: string;
+    massChange: { maxObjectsUpdated: number; maxValuesRemoved: number };
+    http: { host: string; port: number };
+  };
   /** The validated file content, for display after redaction. */
   source: ConfigFile;
 }
@@ -127,6 +136,14 @@ async function resolveConfig(file: string, source: ConfigFile, env: NodeJS.Proce
     attributeSet: source.attributes.set,
     proxyAddresses: source.proxyAddresses,
     logFile: at(source.log.file ?? 'provisioning-log.jsonl'),
+    service: {
+      intervalMs: source.service.intervalSeconds * 1000,
+      overlapMs: source.service.overlapSeconds * 1000,
+      reconcileMs: source.service.reconcileHours * 3_600_000,
+      stateFile: at(source.service.stateFile ?? 'state.db'),
+      massChange: source.service.massChange,
+      http: source.service.http,
+    },
     source,
   };
 }

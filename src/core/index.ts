@@ -15,3 +15,4 @@ export * from './proxy-addresses.js';
 export * from './recipient-types.js';
 export * from './scoping.js';
 export * from './text-values.js';
+export * from './safety/index.js';

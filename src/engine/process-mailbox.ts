@@ -7,7 +7,8 @@ import { EXO_MAILBOX_PROPERTIES } from '../core/attribute-catalogue.js';
 import { diffAttributes } from '../core/attribute-diff.js';
 import { parseCloudMailbox, type CloudMailbox } from '../core/cloud-mailbox.js';
 import { parseCloudUser, type CloudUser } from '../core/cloud-user.js';
-import type { DirectoryObject } from '../core/directory-object.js';
+import type { AttributeChange } from '../core/attribute-change.js';
+import type { AttributeValues, DirectoryObject } from '../core/directory-object.js';
 import { desiredAttributes, type MappingOptions } from '../core/mailbox-mapping.js';
 import { cloudAnchors, decideMatch, guidToString } from '../core/matching.js';
 import { objectFailure, type ObjectFailure } from '../core/object-failure.js';
@@ -35,20 +36,48 @@ export interface ProcessContext {
   initiatedBy: Initiator;
   now: () => Date;
   newId: () => string;
+  /**
+   * Plan only: compute the write but do not make it, without marking the record a dry run
+   * (the service plans a whole cycle first, for the mass-change guard, then applies).
+   */
+  planOnly?: boolean;
   /** The Graph user with this id, or null when Graph has none. */
   lookupUser: (id: string) => Promise<GraphUserRecord | null>;
+  /**
+   * Performs the write. Default: one `DirectoryPort.modify`. The service passes one that records
+   * an intent first and journals the before/after values (for undo) in the same transaction as
+   * the log record.
+   */
+  writer?: ObjectWriter;
 }
+
+/** One object's write, with everything a journal needs. */
+export interface ObjectWrite {
+  entraId: string;
+  domain: ServedDomain;
+  target: DirectoryObject;
+  changes: AttributeChange[];
+  /** Values of the changed attributes before and after, by attribute. */
+  before: AttributeValues;
+  after: AttributeValues;
+  /** The complete desired values (for the link's last-applied hash and drift). */
+  desired: AttributeValues;
+}
+
+/** Applies one object's changes. */
+export type ObjectWriter = (write: ObjectWrite) => Promise<void>;
 
 /** What happened to one mailbox. */
 export type MailboxOutcome =
-  | { kind: 'updated'; record: ProvisioningRecord; valuesAdded: number; valuesRemoved: number }
-  | { kind: 'unchanged'; record: ProvisioningRecord }
+  | { kind: 'updated'; record: ProvisioningRecord; valuesAdded: number; valuesRemoved: number; write: ObjectWrite }
+  | { kind: 'unchanged'; record: ProvisioningRecord; entraId: string; domain: ServedDomain; target: DirectoryObject; desired: AttributeValues }
   | { kind: 'skipped'; reason: SkipReason; record: ProvisioningRecord }
   | { kind: 'failed'; failure: ObjectFailure; record: ProvisioningRecord };
 
 /** Error codes after which no further object can succeed: the run stops instead of failing each one. */
 export const FATAL_ERROR_CODES: ReadonlySet<string> = new Set([
-  'DirectoryUnreachable', 'DirectoryBindFailed', 'DirectoryTlsFailed', 'TokenRequestFailed', 'CloudAccessDenied', 'CloudUnreachable', 'CloudThrottled',
+  // A connection lost during a modify leaves its outcome unknown: stop, and let recovery compare with AD.
+  'DirectoryUnreachable', 'DirectoryBindFailed', 'DirectoryTlsFailed', 'DirectoryConnectionLost', 'TokenRequestFailed', 'CloudAccessDenied', 'CloudUnreachable', 'CloudThrottled',
 ]);
 
 /** Runs the whole pipeline for one `Get-Mailbox` record. Throws only for fatal conditions. */
@@ -161,15 +190,22 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
   const diff = diffAttributes(target.attributes, desired.desired);
   if (diff.changes.length === 0) {
     steps.push({ name: 'EntrySynchronizationSkip', provisioningStepType: 'export', status: 'skipped', description: 'AD already has every value: nothing to export', details: { SkipReason: 'RedundantExport' } });
-    return { kind: 'unchanged', record: finish('skipped') };
+    return { kind: 'unchanged', record: finish('skipped'), entraId: mailbox.externalDirectoryObjectId, domain, target, desired: desired.desired };
   }
   const changedNames = diff.modifiedProperties.map((p) => p.displayName).join(', ');
-  if (ctx.dryRun) {
+  const before: AttributeValues = {};
+  const after: AttributeValues = {};
+  for (const change of diff.changes) {
+    before[change.attribute] = target.attributes[change.attribute] ?? [];
+    after[change.attribute] = desired.desired[change.attribute] ?? [];
+  }
+  const write: ObjectWrite = { entraId: mailbox.externalDirectoryObjectId, domain, target, changes: diff.changes, before, after, desired: desired.desired };
+  if (ctx.dryRun || ctx.planOnly) {
     steps.push({ name: 'EntryExportUpdate', provisioningStepType: 'export', status: 'success', description: `Dry run: would update ${changedNames}; nothing was written`, details: { DryRun: 'true' } });
-    return { kind: 'updated', valuesAdded: diff.valuesAdded, valuesRemoved: diff.valuesRemoved, record: finish('success', { modified: diff.modifiedProperties, action: 'update' }) };
+    return { kind: 'updated', valuesAdded: diff.valuesAdded, valuesRemoved: diff.valuesRemoved, write, record: finish('success', { modified: diff.modifiedProperties, action: 'update' }) };
   }
   try {
-    await domain.directory.modify(target.objectGuid, diff.changes);
+    await (ctx.writer ?? ((w: ObjectWrite) => w.domain.directory.modify(w.target.objectGuid, w.changes)))(write);
   } catch (error) {
     rethrowFatal(error);
     const failure = directoryFailure(error);
@@ -177,7 +213,7 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
     return { kind: 'failed', failure, record: finish('failure', { failure, modified: diff.modifiedProperties, action: 'update' }) };
   }
   steps.push({ name: 'EntryExportUpdate', provisioningStepType: 'export', status: 'success', description: `Updated ${changedNames}`, details: {} });
-  return { kind: 'updated', valuesAdded: diff.valuesAdded, valuesRemoved: diff.valuesRemoved, record: finish('success', { modified: diff.modifiedProperties, action: 'update' }) };
+  return { kind: 'updated', valuesAdded: diff.valuesAdded, valuesRemoved: diff.valuesRemoved, write, record: finish('success', { modified: diff.modifiedProperties, action: 'update' }) };
 }
 
 /** The `$select` list for mailbox reads. */

@@ -3,6 +3,7 @@
  * the configuration once, and offers provision on demand, a full sync cycle and the pre-flight check.
  */
 import { randomUUID } from 'node:crypto';
+import type { RetryEvent } from '../cloud/authorized-request.js';
 import { ExoClient } from '../cloud/exo-client.js';
 import { GraphClient } from '../cloud/graph-client.js';
 import { createHttpTransport, type HttpTransport } from '../cloud/http-transport.js';
@@ -10,6 +11,14 @@ import { TokenClient } from '../cloud/token-client.js';
 import type { EngineConfig } from '../config/load-config.js';
 import { LdapDirectory } from '../directory/ldap-directory.js';
 import { JsonlProvisioningLog } from '../store/jsonl-provisioning-log.js';
+import { SqliteStateStore } from '../store/sqlite-state-store.js';
+import type { ControlKind, StateStore } from '../store/state-store.js';
+import type { Logger } from 'pino';
+import { startHealthServer } from './health-server.js';
+import { createServiceLogger } from './service-logger.js';
+import { ServiceMetrics } from './service-metrics.js';
+import { undo, type UndoResult, type UndoTarget } from './undo.js';
+import { WritebackService } from './writeback-service.js';
 import type { ProvisioningLogSink, ServedDomain } from './engine-ports.js';
 import { runPreflightCheck, type CheckReport } from './preflight-check.js';
 import type { Initiator, MailboxOutcome, ProcessContext } from './process-mailbox.js';
@@ -28,6 +37,10 @@ export interface EngineOptions {
 
 /** exo-writeback's engine for one configuration. */
 export class WritebackEngine {
+  private stateStore: StateStore | undefined;
+  /** Receives cloud API retries (the service counts them in its metrics). */
+  private retryListener: ((event: RetryEvent, api: 'exo' | 'graph') => void) | null = null;
+
   private constructor(
     readonly config: EngineConfig,
     private readonly transport: HttpTransport,
@@ -49,8 +62,12 @@ export class WritebackEngine {
       credential: config.tenant.credential,
       transport,
     });
-    const exo = new ExoClient({ exoBaseUrl: config.tenant.endpoints.exchangeOnline, tenantId: config.tenant.tenantId, tokens, transport });
-    const graph = new GraphClient({ graphBaseUrl: config.tenant.endpoints.graph, tokens, transport });
+    const listeners: { current: WritebackEngine | null } = { current: null };
+    const exo = new ExoClient({
+      exoBaseUrl: config.tenant.endpoints.exchangeOnline, tenantId: config.tenant.tenantId, tokens, transport,
+      onRetry: (event) => listeners.current?.retryListener?.(event, 'exo'),
+    });
+    const graph = new GraphClient({ graphBaseUrl: config.tenant.endpoints.graph, tokens, transport, onRetry: (event) => listeners.current?.retryListener?.(event, 'graph') });
     const domains = config.domains.map((d): ServedDomain => ({
       name: d.name,
       baseDn: d.baseDn,
@@ -65,7 +82,9 @@ export class WritebackEngine {
         startTls: d.startTls,
       }),
     }));
-    return new WritebackEngine(config, transport, tokens, exo, graph, domains, options.log ?? new JsonlProvisioningLog(config.logFile), options.now ?? (() => new Date()));
+    const engine = new WritebackEngine(config, transport, tokens, exo, graph, domains, options.log ?? new JsonlProvisioningLog(config.logFile), options.now ?? (() => new Date()));
+    listeners.current = engine;
+    return engine;
   }
 
   /** Provision on demand for one identity. */
@@ -90,15 +109,83 @@ export class WritebackEngine {
     });
   }
 
+  /** The state store (opened on first use; shared with a running service through SQLite's locking). */
+  store(): StateStore {
+    this.stateStore ??= SqliteStateStore.open({ path: this.config.service.stateFile });
+    return this.stateStore;
+  }
+
+  /**
+   * Runs the long-running service until SIGTERM/SIGINT (or `signal`): health and metrics on
+   * loopback, structured logs, and a graceful stop that finishes the current object.
+   */
+  async runService(options: { logger?: Logger; signal?: AbortSignal; onListening?: (url: string) => void } = {}): Promise<void> {
+    const logger = options.logger ?? createServiceLogger();
+    const metrics = new ServiceMetrics();
+    const domains = this.domains.map((d) => ({ ...d, directory: metrics.instrument(d.directory) }));
+    const service = new WritebackService({
+      store: this.store(),
+      mailboxes: this.exo,
+      users: this.graph,
+      context: { ...this.context(false, SCHEDULER), domains },
+      tenantId: this.config.tenant.tenantId,
+      schedule: {
+        intervalMs: this.config.service.intervalMs,
+        overlapMs: this.config.service.overlapMs,
+        reconcileMs: this.config.service.reconcileMs,
+        thresholds: this.config.service.massChange,
+      },
+      metrics,
+      logger,
+    });
+    this.retryListener = (event, api) => metrics.apiRetries.inc({ api, reason: event.reason });
+    const server = await startHealthServer({ ...this.config.service.http, metrics, health: () => service.health() });
+    const address = server.address();
+    const url = typeof address === 'object' && address ? `http://${this.config.service.http.host}:${address.port}` : '';
+    logger.info({ url }, 'health and metrics endpoint listening');
+    options.onListening?.(url);
+    const stop = () => service.stop();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await service.run();
+    } finally {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** Leaves a control request (pause, resume, restart, approve, reject) for the running service. */
+  async requestControl(kind: ControlKind, args: Record<string, string> = {}): Promise<void> {
+    await this.store().requestControl(kind, args);
+  }
+
+  /** The Entra object id of a mailbox identity (UPN, SMTP, alias, GUID), or null. */
+  async entraIdOf(identity: string): Promise<string | null> {
+    const mailbox = await this.exo.getMailbox(identity, ['ExternalDirectoryObjectId']);
+    return typeof mailbox?.ExternalDirectoryObjectId === 'string' ? mailbox.ExternalDirectoryObjectId : null;
+  }
+
+  /** Undo a cycle or an object from the journal. */
+  undo(target: UndoTarget, options: { dryRun?: boolean } = {}): Promise<UndoResult> {
+    return undo({
+      store: this.store(), domains: this.domains, target, dryRun: options.dryRun ?? false,
+      initiatedBy: localAdmin(), jobId: `exo-writeback.${this.config.tenant.tenantId}`, now: this.now,
+    });
+  }
+
   /** The pre-flight check; writes nothing. */
   check(): Promise<CheckReport> {
     return runPreflightCheck({ tokens: this.tokens, mailboxes: this.exo, users: this.graph, domains: this.domains, attributeSet: this.config.attributeSet });
   }
 
-  /** Closes connections and the log. */
+  /** Closes connections, the log and the state store. */
   async close(): Promise<void> {
     await Promise.all(this.domains.map((d) => d.directory.close()));
     await this.log.close();
+    await this.stateStore?.close();
     this.transport.close();
   }
 

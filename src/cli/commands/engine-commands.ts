@@ -6,12 +6,12 @@ import { WritebackEngine } from '../../engine/writeback-engine.js';
 import { formatProvisioningRecord } from '../format/provision-format.js';
 import { formatCheckReport, formatSyncProgress, formatSyncSummary } from '../format/sync-format.js';
 
-interface ConfigOption {
+export interface ConfigOption {
   config?: string;
 }
 
 /** Opens the engine for a command and always closes it. */
-async function withEngine<T>(options: ConfigOption, work: (engine: WritebackEngine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(options: ConfigOption, work: (engine: WritebackEngine) => Promise<T>): Promise<T> {
   const engine = WritebackEngine.open(await loadConfig(options.config));
   try {
     return await work(engine);
@@ -20,9 +20,11 @@ async function withEngine<T>(options: ConfigOption, work: (engine: WritebackEngi
   }
 }
 
+/** The `--config` option every engine command takes. */
+export const configOption = ['-c, --config <file>', 'configuration file (default: $EXOWB_CONFIG, ./exo-writeback.yaml, ./.lab/exo-writeback.yaml)'] as const;
+
 /** Registers the engine commands. */
 export function registerEngineCommands(program: Command): void {
-  const configOption = ['-c, --config <file>', 'configuration file (default: $EXOWB_CONFIG, ./exo-writeback.yaml, ./.lab/exo-writeback.yaml)'] as const;
 
   program
     .command('provision <identity>')

@@ -1,0 +1,246 @@
+/**
+ * One cycle of the long-running service, with the state store: plan every mailbox first (no
+ * writes), stop at the mass-change guard if the plan is too large, otherwise apply the planned
+ * writes one object at a time — each behind a recorded intent and committed with its journal
+ * entry, link and log record in one transaction. The watermark advances with the cycle's commit.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ExoRecord } from '../cloud/exo-client.js';
+import type { GraphUserRecord } from '../cloud/graph-client.js';
+import { detectDrift, hashAppliedValues } from '../core/safety/drift.js';
+import { incrementalFilter, nextWatermark } from '../core/safety/incremental-window.js';
+import { evaluateMassChange, type MassChangeThresholds } from '../core/safety/mass-change-guard.js';
+import { nextRetry } from '../core/safety/retry-backoff.js';
+import type { CycleKind, StateStore, WatermarkKey } from '../store/state-store.js';
+import type { MailboxSource, UserSource } from './engine-ports.js';
+import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, type ProcessContext } from './process-mailbox.js';
+import type { ServiceMetrics } from './service-metrics.js';
+import { FULL_CYCLE_FILTER, type SyncSummary } from './sync-cycle.js';
+
+/** Everything a service cycle needs. */
+export interface ServiceCycleDeps {
+  store: StateStore;
+  mailboxes: MailboxSource;
+  users: UserSource;
+  context: Omit<ProcessContext, 'lookupUser' | 'cycleId' | 'dryRun' | 'writer'>;
+  tenantId: string;
+  overlapMs: number;
+  thresholds: MassChangeThresholds;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** True once a stop was requested: the cycle finishes the current object and ends. */
+  stopping: () => boolean;
+}
+
+/** How a cycle ended. */
+export interface ServiceCycleResult {
+  cycleId: string;
+  kind: CycleKind;
+  outcome: 'success' | 'staged' | 'aborted';
+  summary: SyncSummary;
+}
+
+/** The watermark of incremental reads. */
+export function watermarkKey(tenantId: string): WatermarkKey {
+  return { tenant: tenantId, kind: 'exo-mailbox-whenchanged' };
+}
+
+/** Runs one cycle. `full` and `reconcile` read every dir-synced mailbox; `incremental` only those changed since the watermark. */
+export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, options: { approvedStage?: string } = {}): Promise<ServiceCycleResult> {
+  const { store, context } = deps;
+  const started = context.now();
+  const cycleId = await store.startCycle({ kind, dryRun: false, id: randomUUID(), startedAt: started });
+  const summary: SyncSummary = {
+    cycleId, dryRun: false, startedAt: started.toISOString(), durationMs: 0,
+    mailboxesRead: 0, inScope: 0, updated: 0, unchanged: 0, skipped: {}, failed: {}, valuesAdded: 0, valuesRemoved: 0,
+  };
+  const key = watermarkKey(deps.tenantId);
+  const watermark = await store.getWatermark(key);
+  const timer = deps.metrics.cycleDuration.startTimer({ kind });
+
+  // Which mailboxes: all, or those changed since the watermark, plus objects whose retry is due.
+  let users: Map<string, GraphUserRecord> | null = null;
+  if (kind !== 'incremental') {
+    users = new Map();
+    for await (const page of deps.users.listSyncedUserPages()) for (const user of page) users.set(user.id.toLowerCase(), user);
+  }
+  const lookupUser = (id: string) => (users ? Promise.resolve(users.get(id.toLowerCase()) ?? null) : deps.users.getUser(id));
+  const filter = kind === 'incremental' && watermark ? incrementalFilter(new Date(watermark.value), deps.overlapMs) : FULL_CYCLE_FILTER;
+
+  const planContext: ProcessContext = { ...context, cycleId, dryRun: false, planOnly: true, lookupUser };
+  const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }> }> = [];
+  let maxWhenChanged: Date | null = null;
+  const seen = new Set<string>();
+
+  const plan = async (mailbox: ExoRecord) => {
+    const id = typeof mailbox.ExternalDirectoryObjectId === 'string' ? mailbox.ExternalDirectoryObjectId.toLowerCase() : '';
+    if (id && seen.has(id)) return;
+    if (id) seen.add(id);
+    summary.mailboxesRead++;
+    if (typeof mailbox.WhenChangedUTC === 'string') {
+      const when = new Date(mailbox.WhenChangedUTC);
+      if (!Number.isNaN(when.getTime()) && (!maxWhenChanged || when > maxWhenChanged)) maxWhenChanged = when;
+    }
+    const outcome = await processMailbox(mailbox, planContext);
+    if (outcome.kind === 'updated') {
+      planned.push({ mailbox, outcome });
+      return;
+    }
+    count(summary, outcome, deps.metrics);
+    // Cloud-side skips are counted, not logged, every cycle (spec §6); the rest is committed now.
+    if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') {
+      await commitOutcome(outcome, undefined, kind, cycleId, deps);
+    }
+  };
+
+  for await (const page of deps.mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT })) {
+    for (const mailbox of page) {
+      if (deps.stopping()) return abort(cycleId, kind, summary, deps, timer);
+      await plan(mailbox);
+    }
+  }
+  if (kind === 'incremental') {
+    for (const retry of await store.dueRetries(context.now())) {
+      if (seen.has(retry.entraId.toLowerCase())) continue;
+      const mailbox = await deps.mailboxes.getMailbox(retry.entraId, MAILBOX_SELECT);
+      if (mailbox) await plan(mailbox);
+    }
+  }
+
+  // The mass-change guard: a plan too large is staged, and nothing is written until an admin decides.
+  const verdict = evaluateMassChange(
+    planned.map((p) => ({ entraId: p.outcome.write.entraId, changes: p.outcome.write.changes, valuesAdded: p.outcome.valuesAdded, valuesRemoved: p.outcome.valuesRemoved })),
+    deps.thresholds,
+  );
+  if (verdict.exceeded && options.approvedStage === undefined) {
+    await store.stageCycle(cycleId, planned.map(({ outcome: { write } }) => ({
+      entraId: write.entraId, objectGuid: write.target.objectGuid, dn: write.target.distinguishedName, changes: write.changes, before: write.before, after: write.after,
+    })), { reason: verdict.reasons.join('; ') });
+    summary.durationMs = context.now().getTime() - started.getTime();
+    await store.commitCycle({ cycleId, outcome: 'staged', counts: countsOf(summary, { staged: planned.length }) });
+    deps.logger.warn({ cycleId, objects: verdict.objects, valuesRemoved: verdict.valuesRemoved, reasons: verdict.reasons }, 'mass-change guard: cycle staged, waiting for approve or reject');
+    timer({ outcome: 'staged' });
+    return { cycleId, kind, outcome: 'staged', summary };
+  }
+
+  // Apply: each planned object again, now writing, behind an intent and journaled.
+  const applyContext: ProcessContext = { ...context, cycleId, dryRun: false, lookupUser };
+  for (const { mailbox } of planned) {
+    if (deps.stopping()) return abort(cycleId, kind, summary, deps, timer);
+    let intentId: number | undefined;
+    const writer = async (write: ObjectWrite) => {
+      const intent = await store.beginObjectWrite({
+        cycleId, entraId: write.entraId, objectGuid: write.target.objectGuid, dn: write.target.distinguishedName,
+        changes: write.changes, before: write.before, after: write.after,
+      });
+      intentId = intent.id;
+      await write.domain.directory.modify(write.target.objectGuid, write.changes);
+    };
+    const outcome = await processMailbox(mailbox, { ...applyContext, writer });
+    // A failed modify resolves its intent as not applied (no journal entry) in the same commit.
+    await commitOutcome(outcome, intentId, kind, cycleId, deps);
+    count(summary, outcome, deps.metrics);
+  }
+
+  summary.durationMs = context.now().getTime() - started.getTime();
+  const next = nextWatermark(started, maxWhenChanged, watermark ? new Date(watermark.value) : null);
+  await store.commitCycle({ cycleId, outcome: 'success', counts: countsOf(summary), watermark: { key, value: next.toISOString() } });
+  timer({ outcome: 'success' });
+  deps.metrics.lastCycleEnd.set({ kind }, context.now().getTime() / 1000);
+  return { cycleId, kind, outcome: 'success', summary };
+}
+
+/** Commits one applied (or failed) object with its journal entry, link, drift and retry state. */
+async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefined, kind: CycleKind, cycleId: string, deps: ServiceCycleDeps): Promise<void> {
+  const { store, context } = deps;
+  if (outcome.kind === 'updated') {
+    const { write } = outcome;
+    const entraId = write.entraId;
+    // Drift: a reconcile finds AD values that differ both from what we last applied and from the cloud.
+    const link = kind === 'reconcile' ? await store.getLink(entraId) : null;
+    const findings = link?.values ? detectDrift(link.values, write.target.attributes, write.desired) : [];
+    const whenChanged = parseGeneralizedTime(write.target.whenChanged);
+    const drift = findings.map((finding) => ({
+      entraId, objectGuid: write.target.objectGuid, dn: write.target.distinguishedName, attribute: finding.attribute,
+      adValue: finding.adValue, cloudValue: finding.cloudValue, whenChanged, detectedAt: context.now(), repaired: true,
+    }));
+    await store.commitObjectResult({
+      cycleId,
+      record: outcome.record,
+      ...(intentId !== undefined ? { intentId } : {}),
+      journal: { entraId, objectGuid: write.target.objectGuid, dn: write.target.distinguishedName, changes: write.changes, before: write.before, after: write.after, appliedAt: context.now() },
+      link: { entraId, objectGuid: write.target.objectGuid, domain: write.domain.name, dn: write.target.distinguishedName, valuesHash: hashAppliedValues(write.desired), values: write.desired, appliedAt: context.now() },
+      clearFailure: entraId,
+      ...(drift.length ? { drift } : {}),
+    });
+    if (drift.length) deps.logger.warn({ cycleId, entraId, dn: write.target.distinguishedName, attributes: drift.map((d) => d.attribute), whenChanged }, 'drift: attributes edited directly in AD were restored to the cloud values');
+    return;
+  }
+  if (outcome.kind === 'unchanged') {
+    // Nothing to write, and AD is what we want: remember it as applied, so a later reconcile can tell drift.
+    const { target, desired, entraId } = outcome;
+    await store.commitObjectResult({
+      cycleId, record: outcome.record, clearFailure: entraId,
+      link: { entraId, objectGuid: target.objectGuid, domain: outcome.domain.name, dn: target.distinguishedName, valuesHash: hashAppliedValues(desired), values: desired, appliedAt: context.now() },
+    });
+    return;
+  }
+  const entraId = outcome.record.sourceIdentity.id ?? '';
+  if (outcome.kind === 'failed') {
+    const previous = await store.getRetryState(entraId);
+    const decision = nextRetry((previous?.failures ?? 0) + 1, context.now());
+    // After the last attempt the object stays reported as failing, and is retried by the daily reconcile only.
+    const nextAttemptAt = 'retryAt' in decision ? decision.retryAt : new Date(context.now().getTime() + 365 * 86_400_000);
+    await store.commitObjectResult({ cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), failure: { entraId, code: outcome.failure.code, nextAttemptAt } });
+    return;
+  }
+  await store.commitObjectResult({ cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), ...(entraId ? { clearFailure: entraId } : {}) });
+}
+
+function count(summary: SyncSummary, outcome: MailboxOutcome, metrics: ServiceMetrics): void {
+  metrics.objects.inc({ outcome: outcome.kind });
+  switch (outcome.kind) {
+    case 'updated':
+      summary.inScope++;
+      summary.updated++;
+      summary.valuesAdded += outcome.valuesAdded;
+      summary.valuesRemoved += outcome.valuesRemoved;
+      break;
+    case 'unchanged':
+      summary.inScope++;
+      summary.unchanged++;
+      summary.skipped.RedundantExport = (summary.skipped.RedundantExport ?? 0) + 1;
+      break;
+    case 'skipped':
+      summary.skipped[outcome.reason] = (summary.skipped[outcome.reason] ?? 0) + 1;
+      break;
+    case 'failed':
+      summary.failed[outcome.failure.code] = (summary.failed[outcome.failure.code] ?? 0) + 1;
+      break;
+  }
+}
+
+async function abort(cycleId: string, kind: CycleKind, summary: SyncSummary, deps: ServiceCycleDeps, timer: (labels?: Record<string, string>) => number): Promise<ServiceCycleResult> {
+  // No watermark: the next cycle reads the same window again.
+  await deps.store.commitCycle({ cycleId, outcome: 'aborted', counts: countsOf(summary) });
+  timer({ outcome: 'aborted' });
+  return { cycleId, kind, outcome: 'aborted', summary };
+}
+
+function countsOf(summary: SyncSummary, extra: Record<string, number> = {}): Record<string, number> {
+  const counts: Record<string, number> = {
+    mailboxesRead: summary.mailboxesRead, inScope: summary.inScope, updated: summary.updated, unchanged: summary.unchanged,
+    valuesAdded: summary.valuesAdded, valuesRemoved: summary.valuesRemoved, ...extra,
+  };
+  for (const [reason, n] of Object.entries(summary.skipped)) counts[`skipped.${reason}`] = n ?? 0;
+  for (const [code, n] of Object.entries(summary.failed)) counts[`failed.${code}`] = n ?? 0;
+  return counts;
+}
+
+
+/** AD generalized time `20261124071500.0Z` → Date. */
+function parseGeneralizedTime(value: string | null): Date | null {
+  const m = value ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(value) : null;
+  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : null;
+}

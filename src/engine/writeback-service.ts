@@ -1,0 +1,206 @@
+/**
+ * `exo-writeback run`: the long-running service. An initial full cycle, then incremental cycles
+ * every interval, a full reconcile every `reconcileMs`; pause/resume/restart/approve/reject
+ * requested through the state store (so the CLI can reach a running service); quarantine with
+ * growing retry intervals on fatal conditions; a heartbeat for `status` and `/healthz`.
+ */
+import type { Logger } from 'pino';
+import { ExoWritebackError } from '../errors/exo-writeback-error.js';
+import { nextQuarantineAttempt, quarantineReasonForCycle, quarantineReasonForError } from '../core/safety/quarantine.js';
+import type { MassChangeThresholds } from '../core/safety/mass-change-guard.js';
+import type { ControlRequest, CycleKind, ServiceStateName, StateStore } from '../store/state-store.js';
+import type { MailboxSource, UserSource } from './engine-ports.js';
+import type { ProcessContext } from './process-mailbox.js';
+import { runServiceCycle, type ServiceCycleResult } from './service-cycle.js';
+import type { ServiceMetrics } from './service-metrics.js';
+import { recoverInterruptedWrites } from './write-recovery.js';
+
+/** Settings of the loop. */
+export interface ServiceSchedule {
+  intervalMs: number;
+  overlapMs: number;
+  reconcileMs: number;
+  thresholds: MassChangeThresholds;
+}
+
+/** Everything the service needs; built by {@link WritebackEngine}. */
+export interface ServiceDeps {
+  store: StateStore;
+  mailboxes: MailboxSource;
+  users: UserSource;
+  context: Omit<ProcessContext, 'lookupUser' | 'cycleId' | 'dryRun' | 'writer'>;
+  tenantId: string;
+  schedule: ServiceSchedule;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** Called after every cycle (tests and the console watch this). */
+  onCycle?: (result: ServiceCycleResult) => void;
+}
+
+/** The running service. `stop()` finishes the current object, commits, and resolves. */
+export class WritebackService {
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private state: ServiceStateName = 'active';
+  private nextCycleAt: Date | null = null;
+  private lastHeartbeat = new Date(0);
+  private forceFull = false;
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Current state, for `/healthz`. */
+  health(): { state: ServiceStateName; healthy: boolean; detail: Record<string, unknown> } {
+    const stale = Date.now() - this.lastHeartbeat.getTime() > Math.max(60_000, 3 * this.deps.schedule.intervalMs);
+    return {
+      state: this.state,
+      healthy: !this.stopping && !stale && this.state !== 'quarantined',
+      detail: { nextCycleAt: this.nextCycleAt?.toISOString() ?? null, heartbeatAt: this.lastHeartbeat.toISOString() },
+    };
+  }
+
+  /** Asks the loop to end after the current object. */
+  stop(): void {
+    this.stopping = true;
+    this.wake?.();
+  }
+
+  /** Runs until {@link stop}. */
+  async run(): Promise<void> {
+    const { store, logger } = this.deps;
+    const previous = await store.getServiceState();
+    this.state = previous?.state === 'paused' ? 'paused' : 'active';
+    let lastReconcile = (await store.lastCycle('reconcile', { outcome: 'success' }))?.startedAt ?? (await store.lastCycle('full', { outcome: 'success' }))?.startedAt ?? null;
+    this.forceFull = !(await store.lastCycle('full', { outcome: 'success' })) && !lastReconcile;
+    logger.info({ state: this.state, intervalMs: this.deps.schedule.intervalMs }, 'service started');
+
+    while (!this.stopping) {
+      await this.handleControls();
+      if (this.stopping) break;
+      const now = this.deps.context.now();
+      const quarantine = await store.getQuarantine();
+      const pending = await store.pendingApproval();
+      let due = this.state === 'active' && pending.length === 0 && (!quarantine || quarantine.nextAttemptAt <= now);
+      if (quarantine) this.state = this.state === 'paused' ? 'paused' : 'quarantined';
+      if (due) {
+        const kind: CycleKind = this.forceFull ? 'full' : !lastReconcile || now.getTime() - lastReconcile.getTime() >= this.deps.schedule.reconcileMs ? 'reconcile' : 'incremental';
+        const ok = await this.cycle(kind);
+        if (ok && kind !== 'incremental') lastReconcile = now;
+        if (ok) this.forceFull = false;
+        due = false;
+      }
+      const quarantineNow = await store.getQuarantine();
+      const wait = quarantineNow ? Math.max(1000, quarantineNow.nextAttemptAt.getTime() - Date.now()) : this.deps.schedule.intervalMs;
+      this.nextCycleAt = new Date(Date.now() + wait);
+      await this.heartbeat();
+      await this.sleep(wait);
+    }
+    this.state = 'stopped';
+    await store.setServiceState({ state: 'stopped', pid: process.pid, heartbeatAt: new Date(), nextCycleAt: null });
+    logger.info('service stopped');
+  }
+
+  /** One cycle with quarantine handling; true when it succeeded (or staged). */
+  private async cycle(kind: CycleKind, approvedStage?: string): Promise<boolean> {
+    const { store, logger } = this.deps;
+    try {
+      // Settles writes a crash or a lost connection left unknown, and closes the cycles they interrupted.
+      await recoverInterruptedWrites(this.deps);
+      const result = await runServiceCycle(kind, { ...this.deps, overlapMs: this.deps.schedule.overlapMs, thresholds: this.deps.schedule.thresholds, stopping: () => this.stopping }, approvedStage ? { approvedStage } : {});
+      logger.info({ kind, outcome: result.outcome, ...result.summary }, 'cycle finished');
+      const accessDenied = result.summary.failed.AccessDenied ?? 0;
+      const reason = quarantineReasonForCycle({ attempted: result.summary.updated + accessDenied, accessDenied });
+      if (reason) {
+        await this.quarantine(reason, 'AccessDenied');
+        return false;
+      }
+      if (await store.getQuarantine()) {
+        await store.liftQuarantine();
+        logger.info('quarantine lifted: the cycle succeeded');
+      }
+      if (this.state === 'quarantined') this.state = 'active';
+      this.deps.onCycle?.(result);
+      return true;
+    } catch (error) {
+      const code = error instanceof ExoWritebackError ? error.code : 'Unexpected';
+      const resultCode = (error as { resultCode?: unknown }).resultCode;
+      // Anything not classified is still a reason to stop and retry later, under its own name.
+      const reason = quarantineReasonForError(code, typeof resultCode === 'number' ? resultCode : null) ?? 'UnexpectedError';
+      logger.error({ kind, code, err: error instanceof Error ? error.message : String(error) }, 'cycle failed');
+      await this.quarantine(reason, code);
+      return false;
+    }
+  }
+
+  private async quarantine(reason: string, code: string): Promise<void> {
+    const current = await this.deps.store.getQuarantine();
+    const next = nextQuarantineAttempt((current?.attempts ?? 0) + 1, this.deps.context.now());
+    await this.deps.store.enterQuarantine(reason, code, next);
+    this.state = 'quarantined';
+    this.deps.logger.warn({ reason, code, nextAttemptAt: next.toISOString() }, 'quarantined');
+  }
+
+  /** Applies control requests the CLI left in the store. */
+  private async handleControls(): Promise<void> {
+    for (const request of await this.deps.store.takePendingControls()) await this.control(request);
+  }
+
+  private async control(request: ControlRequest): Promise<void> {
+    const { store, logger } = this.deps;
+    logger.info({ control: request.kind, args: request.args }, 'control request');
+    switch (request.kind) {
+      case 'pause':
+        this.state = 'paused';
+        break;
+      case 'resume':
+        this.state = (await store.getQuarantine()) ? 'quarantined' : 'active';
+        break;
+      case 'restart':
+        await store.resetForRestart();
+        this.forceFull = true;
+        this.state = 'active';
+        break;
+      case 'approve': {
+        const cycleId = String(request.args.cycleId ?? (await store.pendingApproval())[0]?.cycleId ?? '');
+        if (!cycleId) break;
+        await store.resolveStaged(cycleId, 'approved');
+        const staged = await store.getStaged(cycleId);
+        // Approval re-runs the cycle's kind over the same changes, writing without the guard.
+        if (staged) await this.cycle('full', cycleId);
+        break;
+      }
+      case 'reject': {
+        const cycleId = String(request.args.cycleId ?? (await store.pendingApproval())[0]?.cycleId ?? '');
+        if (cycleId) await store.resolveStaged(cycleId, 'rejected');
+        break;
+      }
+    }
+    this.deps.metrics.setState(this.state);
+    await this.heartbeat();
+  }
+
+  private async heartbeat(): Promise<void> {
+    this.lastHeartbeat = new Date();
+    this.deps.metrics.setState(this.state);
+    await this.deps.store.setServiceState({ state: this.state, pid: process.pid, heartbeatAt: this.lastHeartbeat, nextCycleAt: this.nextCycleAt });
+  }
+
+  /** Waits `ms`, polling for control requests every second, or until stopped. */
+  private async sleep(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(1000, until - Date.now()));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+      const controls = await this.deps.store.takePendingControls();
+      if (controls.length) {
+        for (const request of controls) await this.control(request);
+        if (this.state === 'active') return;
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations/index.js';
+import { SqliteStateStore, normalizeObjectGuid } from './sqlite-state-store.js';
+import { APPLICATION_ID } from './sqlite-migrate.js';
+import { makeRecord, ManualClock, stateStoreContract } from './state-store-contract.js';
+import { StateStoreBusy, StateStoreCorrupt, StateStoreError, StateStoreUnavailable, StateStoreVersionTooNew } from './state-store-errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'exowb-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const tempPath = () => join(dir, `state-${++n}`, 'state.db');
+
+stateStoreContract('SQLite :memory:', {
+  create: (clock) => Promise.resolve(SqliteStateStore.open({ path: ':memory:', clock })),
+  createShared: (clock) => {
+    const path = tempPath();
+    return Promise.resolve([SqliteStateStore.open({ path, clock }), SqliteStateStore.open({ path, clock })]);
+  },
+});
+
+stateStoreContract('SQLite file', {
+  create: (clock) => Promise.resolve(SqliteStateStore.open({ path: tempPath(), clock })),
+  createShared: (clock) => {
+    const path = tempPath();
+    return Promise.resolve([SqliteStateStore.open({ path, clock }), SqliteStateStore.open({ path, clock })]);
+  },
+});
+
+/** A raw connection to inspect or tamper with a state file. */
+function raw(path: string): Database.Database {
+  return new Database(path);
+}
+
+/** Creates a store file at `path` (with these migrations) and closes it. */
+async function createAt(path: string, migrations?: readonly Migration[]): Promise<void> {
+  await SqliteStateStore.open({ path, ...(migrations ? { migrations } : {}) }).close();
+}
+
+const EXTRA: Migration = { version: 2, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
+
+describe('SqliteStateStore: opening and migrations', () => {
+  it('creates the file (0600) and applies every migration on an empty database, recording each', async () => {
+    const path = tempPath();
+    const clock = new ManualClock();
+    const store = SqliteStateStore.open({ path, clock: clock.now });
+    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial'] });
+    expect(store.journalMode()).toBe('wal');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await store.close();
+    const db = raw(path);
+    expect(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial', applied_at: clock.now().getTime() }]);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'records_search_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'records_search', 'schema_migrations',
+      'service_state', 'staged_cycles', 'staged_items', 'undo_journal', 'watermarks', 'write_intents']);
+    db.close();
+  });
+
+  it('re-opens an existing store without migrating, keeping its data', async () => {
+    const path = tempPath();
+    const clock = new ManualClock();
+    const first = SqliteStateStore.open({ path, clock: clock.now });
+    await first.startCycle({ kind: 'full', dryRun: false, id: 'kept' });
+    const record = makeRecord({ cycleId: 'kept', at: clock.now() });
+    await first.append([record]);
+    await first.close();
+    const second = SqliteStateStore.open({ path, clock: clock.now });
+    expect(second.migration).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
+    expect(await second.getRecord(record.id)).toEqual(record);
+    expect((await second.queryRecords({ user: 'ashley' })).total).toBe(1);
+    await second.close();
+  });
+
+  it('upgrades an older store in order, in one transaction, and rolls a failing migration back entirely', async () => {
+    const path = tempPath();
+    await createAt(path);
+    const broken: Migration = { version: 2, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
+    expect(() => SqliteStateStore.open({ path, migrations: [...MIGRATIONS, broken] })).toThrow(StateStoreError);
+    let db = raw(path);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    db.close();
+
+    const upgraded = SqliteStateStore.open({ path, migrations: [...MIGRATIONS, EXTRA] });
+    expect(upgraded.migration).toEqual({ from: 1, to: 2, applied: ['002-extra'] });
+    await upgraded.close();
+    db = raw(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('refuses a store whose schema is newer than the code, and leaves it untouched', async () => {
+    const path = tempPath();
+    await createAt(path, [...MIGRATIONS, EXTRA]);
+    const bytes = readFileSync(path);
+    let error: unknown;
+    try {
+      SqliteStateStore.open({ path });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StateStoreVersionTooNew);
+    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 2, knownVersion: LATEST_SCHEMA_VERSION, path });
+    expect((error as Error).message).toContain('newer version');
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('refuses files that are not exo-writeback state stores, or whose history is damaged', async () => {
+    const garbage = tempPath();
+    await createAt(garbage);
+    writeFileSync(garbage, 'this is not a database, just some text that is long enough to have a header...'.repeat(20));
+    for (const suffix of ['-wal', '-shm']) rmSync(garbage + suffix, { force: true });
+    expect(() => SqliteStateStore.open({ path: garbage })).toThrow(StateStoreCorrupt);
+
+    const other = join(dir, 'other.db');
+    const db = raw(other);
+    db.exec('CREATE TABLE customers (id INTEGER)');
+    db.close();
+    expect(() => SqliteStateStore.open({ path: other })).toThrow(/not an exo-writeback state store/);
+
+    const foreign = join(dir, 'foreign.db');
+    const fdb = raw(foreign);
+    fdb.pragma('application_id = 42');
+    fdb.exec('CREATE TABLE t (id INTEGER)');
+    fdb.close();
+    expect(() => SqliteStateStore.open({ path: foreign })).toThrow(StateStoreCorrupt);
+
+    const gap = tempPath();
+    await createAt(gap, [...MIGRATIONS, EXTRA]);
+    const gdb = raw(gap);
+    gdb.exec('DELETE FROM schema_migrations WHERE version = 1');
+    gdb.close();
+    expect(() => SqliteStateStore.open({ path: gap, migrations: [...MIGRATIONS, EXTRA] })).toThrow(/damaged schema history/);
+  });
+
+  it('refuses a non-contiguous migration list (a programming error)', () => {
+    expect(() => SqliteStateStore.open({ path: ':memory:', migrations: [EXTRA] })).toThrow(/not contiguous/);
+  });
+
+  it('reports a path it cannot create as unavailable', () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    expect(() => SqliteStateStore.open({ path: join(blocker, 'sub', 'state.db') })).toThrow(StateStoreUnavailable);
+  });
+});
+
+describe('SqliteStateStore: sharing the file', () => {
+  it('turns a write lock held past the busy timeout into StateStoreBusy, while reads go on (WAL)', async () => {
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path, busyTimeoutMs: 20 });
+    await store.requestControl('pause');
+    const holder = raw(path);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      const error = await store.requestControl('resume').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StateStoreBusy);
+      expect(error).toMatchObject({ code: 'StateStoreBusy', retryable: true });
+      expect(await store.getServiceState()).toBeNull(); // reading is not blocked
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect((await store.takePendingControls()).map((c) => c.kind)).toEqual(['pause']);
+    await store.close();
+  });
+
+  it('sees a second process migrate a new file only once', async () => {
+    const path = tempPath();
+    const a = SqliteStateStore.open({ path });
+    const b = SqliteStateStore.open({ path });
+    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial'], []]);
+    await a.close();
+    await b.close();
+  });
+
+  it('keeps the trigram index in step with the records through inserts and deletes', async () => {
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path });
+    const at = new Date('2026-01-01T00:00:00Z');
+    await store.append([makeRecord({ cycleId: 'c', at }), makeRecord({ cycleId: 'c', at: new Date('2026-02-01T00:00:00Z') })]);
+    await store.pruneRecords(new Date('2026-01-15T00:00:00Z'));
+    await store.close();
+    const db = raw(path);
+    expect(() => db.prepare("INSERT INTO records_search (records_search, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+    expect(db.prepare("SELECT count(*) AS n FROM records_search WHERE records_search MATCH '\"ashley\"'").get()).toEqual({ n: 1 });
+    expect(() => db.prepare("UPDATE provisioning_records SET status = 'x'").run()).toThrow(/immutable/);
+    db.close();
+  });
+});
+
+describe('normalizeObjectGuid', () => {
+  it('accepts the string form, braces and case, 32 hex digits in AD byte order, and 16 bytes', () => {
+    const canonical = '01020304-0506-0708-090a-0b0c0d0e0f10';
+    const adOrder = Buffer.from('0403020106050807090a0b0c0d0e0f10', 'hex');
+    expect(normalizeObjectGuid(canonical)).toBe(canonical);
+    expect(normalizeObjectGuid(`{${canonical.toUpperCase()}}`)).toBe(canonical);
+    expect(normalizeObjectGuid(adOrder)).toBe(canonical);
+    expect(normalizeObjectGuid(new Uint8Array(adOrder))).toBe(canonical);
+    expect(normalizeObjectGuid(adOrder.toString('hex').toUpperCase())).toBe(canonical);
+    expect(() => normalizeObjectGuid('nope')).toThrow(RangeError);
+    expect(() => normalizeObjectGuid(Buffer.alloc(15))).toThrow(RangeError);
+  });
+});
