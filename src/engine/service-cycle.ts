@@ -157,8 +157,8 @@ async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefin
   if (outcome.kind === 'updated') {
     const { write } = outcome;
     const entraId = write.entraId;
-    // Drift: a reconcile finds AD values that differ both from what we last applied and from the cloud.
-    const link = kind === 'reconcile' ? await store.getLink(entraId) : null;
+    // Drift: a full read finds AD values that differ both from what we last applied and from the cloud.
+    const link = kind === 'incremental' ? null : await store.getLink(entraId);
     const findings = link?.values ? detectDrift(link.values, write.target.attributes, write.desired) : [];
     const whenChanged = parseGeneralizedTime(write.target.whenChanged);
     const drift = findings.map((finding) => ({
@@ -180,9 +180,13 @@ async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefin
   if (outcome.kind === 'unchanged') {
     // Nothing to write, and AD is what we want: remember it as applied, so a later reconcile can tell drift.
     const { target, desired, entraId } = outcome;
+    const hash = hashAppliedValues(desired);
+    // Incremental reads overlap (replication lag), so they see recent mailboxes again and again:
+    // one already known to be in step is counted, not logged again.
+    if (kind === 'incremental' && (await store.getLink(entraId))?.valuesHash === hash && !(await store.getRetryState(entraId))) return;
     await store.commitObjectResult({
       cycleId, record: outcome.record, clearFailure: entraId,
-      link: { entraId, objectGuid: target.objectGuid, domain: outcome.domain.name, dn: target.distinguishedName, valuesHash: hashAppliedValues(desired), values: desired, appliedAt: context.now() },
+      link: { entraId, objectGuid: target.objectGuid, domain: outcome.domain.name, dn: target.distinguishedName, valuesHash: hash, values: desired, appliedAt: context.now() },
     });
     return;
   }

@@ -11,7 +11,7 @@ import type { MassChangeThresholds } from '../core/safety/mass-change-guard.js';
 import type { ControlRequest, CycleKind, ServiceStateName, StateStore } from '../store/state-store.js';
 import type { MailboxSource, UserSource } from './engine-ports.js';
 import type { ProcessContext } from './process-mailbox.js';
-import { runServiceCycle, type ServiceCycleResult } from './service-cycle.js';
+import { runServiceCycle, watermarkKey, type ServiceCycleResult } from './service-cycle.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import { recoverInterruptedWrites } from './write-recovery.js';
 
@@ -101,6 +101,11 @@ export class WritebackService {
 
   /** One cycle with quarantine handling; true when it succeeded (or staged). */
   private async cycle(kind: CycleKind, approvedStage?: string): Promise<boolean> {
+    return (await this.runCycle(kind, approvedStage)) !== null;
+  }
+
+  /** One cycle with quarantine handling; its result, or null when it failed. */
+  private async runCycle(kind: CycleKind, approvedStage?: string): Promise<ServiceCycleResult | null> {
     const { store, logger } = this.deps;
     try {
       // Settles writes a crash or a lost connection left unknown, and closes the cycles they interrupted.
@@ -111,7 +116,7 @@ export class WritebackService {
       const reason = quarantineReasonForCycle({ attempted: result.summary.updated + accessDenied, accessDenied });
       if (reason) {
         await this.quarantine(reason, 'AccessDenied');
-        return false;
+        return null;
       }
       if (await store.getQuarantine()) {
         await store.liftQuarantine();
@@ -119,7 +124,7 @@ export class WritebackService {
       }
       if (this.state === 'quarantined') this.state = 'active';
       this.deps.onCycle?.(result);
-      return true;
+      return result;
     } catch (error) {
       const code = error instanceof ExoWritebackError ? error.code : 'Unexpected';
       const resultCode = (error as { resultCode?: unknown }).resultCode;
@@ -127,7 +132,7 @@ export class WritebackService {
       const reason = quarantineReasonForError(code, typeof resultCode === 'number' ? resultCode : null) ?? 'UnexpectedError';
       logger.error({ kind, code, err: error instanceof Error ? error.message : String(error) }, 'cycle failed');
       await this.quarantine(reason, code);
-      return false;
+      return null;
     }
   }
 
@@ -163,14 +168,23 @@ export class WritebackService {
         const cycleId = String(request.args.cycleId ?? (await store.pendingApproval())[0]?.cycleId ?? '');
         if (!cycleId) break;
         await store.resolveStaged(cycleId, 'approved');
-        const staged = await store.getStaged(cycleId);
-        // Approval re-runs the cycle's kind over the same changes, writing without the guard.
-        if (staged) await this.cycle('full', cycleId);
+        // Approval re-reads everything (a full cycle, so nothing staged is missed) and writes without the guard.
+        const result = await this.runCycle('full', cycleId);
+        if (result?.outcome === 'success') await store.markStagedApplied(cycleId, result.cycleId);
         break;
       }
       case 'reject': {
         const cycleId = String(request.args.cycleId ?? (await store.pendingApproval())[0]?.cycleId ?? '');
-        if (cycleId) await store.resolveStaged(cycleId, 'rejected');
+        if (!cycleId) break;
+        await store.resolveStaged(cycleId, 'rejected');
+        // Move the watermark past the rejected plan (and the overlap window) so incremental cycles
+        // do not stage it again; the next full reconcile proposes whatever still differs.
+        const now = this.deps.context.now();
+        const marker = await store.startCycle({ kind: 'incremental', dryRun: false, startedAt: now });
+        await store.commitCycle({
+          cycleId: marker, outcome: 'success', counts: { rejectedStage: 1 },
+          watermark: { key: watermarkKey(this.deps.tenantId), value: new Date(now.getTime() + this.deps.schedule.overlapMs).toISOString() },
+        });
         break;
       }
     }

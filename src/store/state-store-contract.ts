@@ -9,7 +9,8 @@ import { guidToBytes } from '../core/guid.js';
 import { objectFailure } from '../core/object-failure.js';
 import { buildProvisioningRecord, PROVISIONING_CSV_COLUMNS, PROVISIONING_CSV_HEADER, recordToCsvRow, type ProvisioningRecord, type ProvisioningStatus } from '../core/provisioning-record.js';
 import { StateStoreConflict, StateStoreNotFound, StateStoreUnavailable } from './state-store-errors.js';
-import { hashAttributeValues, journalEntryFromIntent, type IntentInput, type StateStore } from './state-store.js';
+import { journalEntryFromIntent, type IntentInput, type StateStore } from './state-store.js';
+import { hashAppliedValues } from '../core/safety/drift.js';
 
 /** A clock the tests move by hand. */
 export class ManualClock {
@@ -250,8 +251,8 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
       it('upserts and finds links by Entra id and by objectGUID in any form', async () => {
         const { clock, store } = await setup();
         const values = { extensionAttribute1: ['x'] };
-        const link = await store.upsertLink({ entraId: ENTRA_A, objectGuid: guidToBytes(GUID_A)!, domain: 'contoso.com', dn: DN_A, valuesHash: hashAttributeValues(values), values, appliedAt: clock.now() });
-        expect(link).toEqual({ entraId: ENTRA_A, objectGuid: GUID_A, domain: 'contoso.com', dn: DN_A, valuesHash: hashAttributeValues(values), values, appliedAt: clock.now(), updatedAt: clock.now() });
+        const link = await store.upsertLink({ entraId: ENTRA_A, objectGuid: guidToBytes(GUID_A)!, domain: 'contoso.com', dn: DN_A, valuesHash: hashAppliedValues(values), values, appliedAt: clock.now() });
+        expect(link).toEqual({ entraId: ENTRA_A, objectGuid: GUID_A, domain: 'contoso.com', dn: DN_A, valuesHash: hashAppliedValues(values), values, appliedAt: clock.now(), updatedAt: clock.now() });
         expect(await store.getLink(ENTRA_A)).toEqual(link);
         expect(await store.getLinkByGuid(`{${GUID_A.toUpperCase()}}`)).toEqual(link);
         expect(await store.getLinkByGuid(guidToBytes(GUID_A)!.toString('hex'))).toEqual(link);
@@ -271,8 +272,8 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
       });
 
       it('hashes attribute values independently of order and name case', () => {
-        expect(hashAttributeValues({ a: ['1', '2'], B: ['x'], c: [] })).toBe(hashAttributeValues({ b: ['x'], A: ['2', '1'] }));
-        expect(hashAttributeValues({ a: ['1'] })).not.toBe(hashAttributeValues({ a: ['2'] }));
+        expect(hashAppliedValues({ a: ['1', '2'], B: ['x'], c: [] })).toBe(hashAppliedValues({ b: ['x'], A: ['2', '1'] }));
+        expect(hashAppliedValues({ a: ['1'] })).not.toBe(hashAppliedValues({ a: ['2'] }));
       });
     });
 
@@ -434,7 +435,7 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
         const result = await store.commitObjectResult({
           cycleId: 'c', intentId: intent.id, record,
           journal: journalEntryFromIntent(intent, clock.now()),
-          link: { entraId: ENTRA_A, objectGuid: GUID_A, domain: 'contoso.com', dn: DN_A, valuesHash: hashAttributeValues(AFTER), values: AFTER, appliedAt: clock.now() },
+          link: { entraId: ENTRA_A, objectGuid: GUID_A, domain: 'contoso.com', dn: DN_A, valuesHash: hashAppliedValues(AFTER), values: AFTER, appliedAt: clock.now() },
           clearFailure: ENTRA_A,
         });
         expect(result).toEqual({ journalId: expect.any(Number) as number, retryState: null });
@@ -443,7 +444,7 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
         const journal = await store.journalForCycle('c');
         expect(journal).toEqual([{ id: result.journalId, cycleId: 'c', entraId: ENTRA_A, objectGuid: GUID_A, dn: DN_A, changes: CHANGES, before: BEFORE, after: AFTER, appliedAt: clock.now(), undoOf: null, intentId: intent.id }]);
         expect(await store.getRecord(record.id)).toEqual(record);
-        expect((await store.getLink(ENTRA_A))?.valuesHash).toBe(hashAttributeValues(AFTER));
+        expect((await store.getLink(ENTRA_A))?.valuesHash).toBe(hashAppliedValues(AFTER));
         expect(await store.getRetryState(ENTRA_A)).toBeNull();
 
         // Committing the same intent again (a replayed commit after a crash) writes nothing.

@@ -40,7 +40,6 @@
  * next incremental cycle re-reads the same mailboxes, finds them already written (empty diff) and
  * writes nothing twice.
  */
-import { createHash } from 'node:crypto';
 import type { AttributeChange } from '../core/attribute-change.js';
 import type { ProvisioningRecord, ProvisioningStatus } from '../core/provisioning-record.js';
 import type { ProvisioningLogSink } from '../engine/engine-ports.js';
@@ -156,7 +155,7 @@ export interface LinkInput {
   objectGuid: ObjectGuidInput;
   domain: string;
   dn: string;
-  /** Hash of the last applied values ({@link hashAttributeValues}). */
+  /** Hash of the last applied values (the engine's `hashAppliedValues`); the store only keeps it. */
   valuesHash: string;
   /** The last applied values themselves (for drift detection); optional. */
   values?: AttributeValueMap | null;
@@ -466,15 +465,3 @@ export function journalEntryFromIntent(intent: Intent, appliedAt: Date): Journal
   };
 }
 
-/**
- * A stable hash of attribute values (for {@link Link.valuesHash}): SHA-256 over the attributes
- * sorted by lower-cased name, values in their order (the order of a multi-valued attribute is not
- * significant in AD, so values are sorted too). Empty attributes count as absent.
- */
-export function hashAttributeValues(values: AttributeValueMap): string {
-  const canonical = Object.entries(values)
-    .filter(([, v]) => v.length > 0)
-    .map(([name, v]) => [name.toLowerCase(), [...v].sort()] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
-}
