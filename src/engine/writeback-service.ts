@@ -79,14 +79,14 @@ export class WritebackService {
       const now = this.deps.context.now();
       const quarantine = await store.getQuarantine();
       const pending = await store.pendingApproval();
-      let due = this.state === 'active' && pending.length === 0 && (!quarantine || quarantine.nextAttemptAt <= now);
-      if (quarantine) this.state = this.state === 'paused' ? 'paused' : 'quarantined';
+      if (quarantine && this.state !== 'paused') this.state = 'quarantined';
+      // A quarantined service retries on its own schedule; a paused one waits for resume.
+      const due = this.state !== 'paused' && pending.length === 0 && (!quarantine || quarantine.nextAttemptAt <= now);
       if (due) {
         const kind: CycleKind = this.forceFull ? 'full' : !lastReconcile || now.getTime() - lastReconcile.getTime() >= this.deps.schedule.reconcileMs ? 'reconcile' : 'incremental';
         const ok = await this.cycle(kind);
         if (ok && kind !== 'incremental') lastReconcile = now;
         if (ok) this.forceFull = false;
-        due = false;
       }
       const quarantineNow = await store.getQuarantine();
       const wait = quarantineNow ? Math.max(1000, quarantineNow.nextAttemptAt.getTime() - Date.now()) : this.deps.schedule.intervalMs;

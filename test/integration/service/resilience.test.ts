@@ -1,0 +1,119 @@
+/**
+ * The service survives what production throws at it: SIGKILL in the middle of a cycle that
+ * writes many objects (it converges, and every applied change has exactly one journal entry),
+ * the DC going away mid-cycle, and the cloud answering 503 for a while (quarantine, then recovery).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { SqliteStateStore } from '../../../src/store/sqlite-state-store.js';
+import { startDirectory, stopDirectory } from '../../../lab/directory/directory-lab.js';
+import { packageRoot } from '../../../lab/package-root.js';
+import { buildOrganisation } from '../../../lab/seed/organisation.js';
+import { LAB_OUS } from '../../../lab/seed/lab-domain.js';
+import { adminLdap, emulatorAdmin, readUser } from '../../support/lab-engine.js';
+import { eventually, serviceConfig, startService } from '../../support/lab-service.js';
+
+const facts = inject('lab');
+const org = buildOrganisation({ mailboxes: facts.mailboxes, ...(facts.seed !== undefined ? { seed: facts.seed } : {}) });
+/** Cloud-managed mailboxes in the scoped OU: the ones the service writes. */
+const writable = org.filter((u) => u.mailbox?.cloudManaged && u.parentDn.endsWith(LAB_OUS.scoped));
+
+function runChild(configFile: string): ChildProcess {
+  return spawn(process.execPath, [join(packageRoot(), 'bin', 'exo-writeback.js'), 'run', '--config', configFile], { stdio: 'ignore' });
+}
+
+describe('resilience', () => {
+  let ldap: Client;
+  beforeAll(async () => {
+    ldap = await adminLdap();
+  });
+  afterAll(async () => {
+    await emulatorAdmin('DELETE', '/faults');
+    for (const user of writable) await emulatorAdmin('PATCH', `/exo/mailboxes/${user.entraId}`, { CustomAttribute6: '' });
+    await ldap?.unbind();
+  });
+
+  it('converges after SIGKILL mid-cycle, with exactly one journal entry per applied change', { timeout: 240_000 }, async () => {
+    expect(writable.length).toBeGreaterThanOrEqual(15);
+    const configFile = await serviceConfig();
+    const config = await loadConfig(configFile);
+    const store = SqliteStateStore.open({ path: config.service.stateFile });
+    let child = runChild(configFile);
+    try {
+      await eventually(async () => ((await store.lastCycle('full', { outcome: 'success' })) ? true : undefined), 60_000, 'the initial full cycle');
+      // Slow Graph down so that applying the next cycle takes seconds, then change every writable mailbox.
+      await emulatorAdmin('POST', '/faults', { endpoint: 'graph', kind: 'latency', durationMs: 300 });
+      for (const user of writable) await emulatorAdmin('PATCH', `/exo/mailboxes/${user.entraId}`, { CustomAttribute6: `kill-${user.key}` });
+      const cycleId = await eventually(async () => {
+        const cycle = (await store.listCycles({ limit: 1 }))[0];
+        return cycle && !cycle.finishedAt && (await store.journalForCycle(cycle.id)).length >= 3 ? cycle.id : undefined;
+      }, 60_000, 'a cycle part-way through its writes');
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const written = (await store.journalForCycle(cycleId)).length;
+      expect(written).toBeLessThan(writable.length);
+
+      await emulatorAdmin('DELETE', '/faults');
+      child = runChild(configFile);
+      for (const user of writable) {
+        await eventually(async () => ((await readUser(ldap, user.key, ['extensionAttribute6'])).extensionAttribute6[0] === `kill-${user.key}` ? true : undefined), 60_000, `${user.key} converged`);
+      }
+      expect(await store.pendingIntents()).toEqual([]);
+      expect((await store.getCycle(cycleId))?.outcome).toBe('aborted');
+      for (const user of writable) {
+        const entries = (await store.journalForObject(user.entraId)).filter((e) => (e.after.extensionAttribute6 ?? [])[0] === `kill-${user.key}`);
+        expect([user.key, entries.length]).toEqual([user.key, 1]);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+      await store.close();
+    }
+  });
+
+  it('quarantines when the DC goes away mid-cycle and converges when it returns', { timeout: 240_000 }, async () => {
+    const service = await startService();
+    const target = writable[0]!;
+    try {
+      await eventually(async () => ((await service.engine.store().lastCycle('full', { outcome: 'success' })) ? true : undefined), 60_000, 'the initial full cycle');
+      await stopDirectory(facts.dir);
+      await emulatorAdmin('PATCH', `/exo/mailboxes/${target.entraId}`, { CustomAttribute6: 'after the outage' });
+      await service.nudge();
+      const quarantine = await eventually(async () => (await service.engine.store().getQuarantine()) ?? undefined, 60_000, 'quarantine');
+      expect(quarantine.reason).toBe('DirectoryUnreachable');
+      expect((await service.engine.store().getServiceState())?.state).toBe('quarantined');
+      await startDirectory(facts.dir);
+      // ldapts reconnects a dropped connection without binding again: the checker needs a new one.
+      await ldap.unbind().catch(() => undefined);
+      ldap = await adminLdap();
+      // The quarantine retries by itself (1 minute after the first failure); no nudge needed.
+      await eventually(async () => ((await readUser(ldap, target.key, ['extensionAttribute6'])).extensionAttribute6[0] === 'after the outage' ? true : undefined), 150_000, 'convergence after the DC returned');
+      await eventually(async () => ((await service.engine.store().getQuarantine()) === null ? true : undefined), 30_000, 'quarantine lifted');
+    } finally {
+      await startDirectory(facts.dir).catch(() => undefined);
+      await service.stop();
+    }
+  });
+
+  it('rides out Exchange Online answering 503 and converges after it recovers', { timeout: 300_000 }, async () => {
+    const service = await startService();
+    const target = writable[1]!;
+    try {
+      await eventually(async () => ((await service.engine.store().lastCycle('full', { outcome: 'success' })) ? true : undefined), 60_000, 'the initial full cycle');
+      await emulatorAdmin('POST', '/faults', { endpoint: 'exo', kind: 'unavailable', retryAfterSeconds: 0.2 });
+      await emulatorAdmin('PATCH', `/exo/mailboxes/${target.entraId}`, { CustomAttribute6: 'after the 503s' });
+      await service.nudge();
+      const quarantine = await eventually(async () => (await service.engine.store().getQuarantine()) ?? undefined, 60_000, 'quarantine');
+      expect(quarantine.reason).toBe('CloudUnreachable');
+      await emulatorAdmin('DELETE', '/faults');
+      await eventually(async () => ((await readUser(ldap, target.key, ['extensionAttribute6'])).extensionAttribute6[0] === 'after the 503s' ? true : undefined), 150_000, 'convergence after the 503s stopped');
+      expect(await service.engine.store().getQuarantine()).toBeNull();
+    } finally {
+      await emulatorAdmin('DELETE', '/faults');
+      await service.stop();
+    }
+  });
+});
