@@ -6,6 +6,8 @@ import { InvalidOptionError } from '../cli-errors.js';
 import { readServiceStatus } from '../../engine/service-status.js';
 import type { WritebackEngine } from '../../engine/writeback-engine.js';
 import type { ControlKind } from '../../store/state-store.js';
+import { createServiceLogger } from '../../engine/service-logger.js';
+import { textLogStream } from '../format/log-lines.js';
 import { formatDrift, formatRecordsCsv, formatRecordsTable, formatServiceStatus, formatUndo } from '../format/service-format.js';
 import { configOption, withEngine, type ConfigOption } from './engine-commands.js';
 
@@ -17,8 +19,11 @@ export function registerServiceCommands(program: Command): void {
     .command('run')
     .description('run as a service: a full cycle, then incremental cycles every interval, a daily reconcile; /healthz and /metrics on loopback')
     .option(...configOption)
-    .action(async (options: ConfigOption) => {
-      await withEngine(options, (engine) => engine.runService());
+    .option('--log-format <format>', 'json (one object a line, for log shippers) or text (for a terminal)', process.stdout.isTTY ? 'text' : 'json')
+    .action(async (options: ConfigOption & { logFormat: string }) => {
+      if (options.logFormat !== 'json' && options.logFormat !== 'text') throw new InvalidOptionError(`--log-format is json or text, got '${options.logFormat}'`);
+      const logger = createServiceLogger(options.logFormat === 'text' ? { destination: textLogStream() } : {});
+      await withEngine(options, (engine) => engine.runService({ logger }));
     });
 
   const control = (name: ControlKind, description: string) =>

@@ -50,13 +50,18 @@ function scalar(value: unknown): string {
 /** What to try once a lab is up. */
 export function formatLabNextSteps(facts: LabFacts): string {
   const dir = facts.dir === `${process.cwd()}/.lab` ? '' : ` --dir ${facts.dir}`;
+  const config = dir ? ` -c ${facts.engineConfigFile}` : '';
   return [
     '',
-    'Try:',
-    `  npx exo-writeback lab status${dir}`,
-    `  npx exo-writeback lab exo get-mailbox ashley.taylor@contoso.com${dir}`,
+    'The writeback service runs on this lab with `exo-writeback run` (npm run demo starts it for you).',
+    'In another terminal, make a change in Exchange Online and watch it arrive in AD within ~15 s:',
     `  npx exo-writeback lab exo set-mailbox ashley.taylor@contoso.com --add-alias ashley.t@contoso.com${dir}`,
-    `  npx exo-writeback lab down${dir}`,
+    `  npx exo-writeback logs --user ashley${config}`,
+    `  npx exo-writeback provision ashley.taylor@contoso.com --dry-run${config}   # every step, and what AD holds now`,
+    `  npx exo-writeback provision anthony.williams@contoso.com${config}          # NotInScope: not cloud-managed`,
+    `  npx exo-writeback status${config}`,
+    `  npx exo-writeback undo --cycle <id from logs> --dry-run${config}`,
+    `Stop the service with Ctrl-C; stop the lab with: npx exo-writeback lab down${dir}`,
     `Connection facts for scripts: ${facts.dir}/lab.json; engine configuration: ${facts.engineConfigFile}`,
     '',
   ].join('\n');
