@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ExoRecord } from '../cloud/exo-client.js';
 import type { GraphUserRecord } from '../cloud/graph-client.js';
 import { detectDrift, hashAppliedValues } from '../core/safety/drift.js';
-import { incrementalFilter, nextWatermark } from '../core/safety/incremental-window.js';
+import { incrementalFilter } from '../core/safety/incremental-window.js';
 import { evaluateMassChange, type MassChangeThresholds } from '../core/safety/mass-change-guard.js';
 import { nextRetry } from '../core/safety/retry-backoff.js';
 import type { CycleKind, StateStore, WatermarkKey } from '../store/state-store.js';
@@ -70,7 +70,6 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
 
   const planContext: ProcessContext = { ...context, cycleId, dryRun: false, planOnly: true, lookupUser };
   const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }> }> = [];
-  let maxWhenChanged: Date | null = null;
   const seen = new Set<string>();
 
   const plan = async (mailbox: ExoRecord) => {
@@ -78,10 +77,6 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
     if (id && seen.has(id)) return;
     if (id) seen.add(id);
     summary.mailboxesRead++;
-    if (typeof mailbox.WhenChangedUTC === 'string') {
-      const when = new Date(mailbox.WhenChangedUTC);
-      if (!Number.isNaN(when.getTime()) && (!maxWhenChanged || when > maxWhenChanged)) maxWhenChanged = when;
-    }
     const outcome = await processMailbox(mailbox, planContext);
     if (outcome.kind === 'updated') {
       planned.push({ mailbox, outcome });
@@ -144,8 +139,10 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   }
 
   summary.durationMs = context.now().getTime() - started.getTime();
-  const next = nextWatermark(started, maxWhenChanged, watermark ? new Date(watermark.value) : null);
-  await store.commitCycle({ cycleId, outcome: 'success', counts: countsOf(summary), watermark: { key, value: next.toISOString() } });
+  // The next incremental cycle reads what changed since this one started, minus the overlap
+  // (which absorbs Exchange's replication lag and clock skew); a watermark pinned to the newest
+  // WhenChangedUTC seen would make every cycle re-read that last minute's mailboxes forever.
+  await store.commitCycle({ cycleId, outcome: 'success', counts: countsOf(summary), watermark: { key, value: started.toISOString() } });
   timer({ outcome: 'success' });
   deps.metrics.lastCycleEnd.set({ kind }, context.now().getTime() / 1000);
   return { cycleId, kind, outcome: 'success', summary };

@@ -87,7 +87,7 @@ export async function undo(options: UndoOptions): Promise<UndoResult> {
       initiatedBy: options.initiatedBy, provisioningAction: 'update', status, dryRun: false,
       steps: [{ name: 'EntryExportUpdate', provisioningStepType: 'export', status, description, details: { undoOfJournal: objectEntries.map((e) => e.id).join(',') } }],
       modifiedProperties: plan.restored.map((r) => ({ displayName: r.attribute, oldValue: r.from.join(';') || null, newValue: r.to.join(';') || null })),
-      source: { id: first.entraId, displayName: null },
+      source: { id: first.entraId, displayName: current.displayName },
       target: { id: guidToString(guid), displayName: current.displayName, details: { distinguishedName: current.distinguishedName } },
     });
     try {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INCREMENTAL_OVERLAP_MS, formatOpathDate, incrementalFilter, nextWatermark } from './incremental-window.js';
+import { DEFAULT_INCREMENTAL_OVERLAP_MS, formatOpathDate, incrementalFilter } from './incremental-window.js';
 
 /** Parses the formatter's output back (UTC), for round-trip properties. */
 function parseUs(text: string): number {
@@ -66,42 +66,3 @@ describe('incrementalFilter', () => {
   });
 });
 
-describe('nextWatermark', () => {
-  const start = new Date('2026-08-01T14:00:00Z');
-  const t = (iso: string) => new Date(iso);
-
-  it('takes the newest change seen (Exchange clock)', () => {
-    expect(nextWatermark(start, t('2026-08-01T13:58:12.345Z'))).toEqual(t('2026-08-01T13:58:12.345Z'));
-  });
-
-  it('never advances past the cycle start', () => {
-    expect(nextWatermark(start, t('2026-08-01T14:00:30Z'))).toEqual(start);
-    expect(nextWatermark(start, t('2026-08-01T14:00:30Z'), t('2026-08-01T14:10:00Z'))).toEqual(start);
-  });
-
-  it('with nothing seen keeps the previous watermark, or takes the cycle start without one', () => {
-    expect(nextWatermark(start, null, t('2026-08-01T13:00:00Z'))).toEqual(t('2026-08-01T13:00:00Z'));
-    expect(nextWatermark(start, null)).toEqual(start);
-    expect(nextWatermark(start, null, null)).toEqual(start);
-  });
-
-  it('does not move back when only older (overlap) changes were seen', () => {
-    expect(nextWatermark(start, t('2026-08-01T12:00:00Z'), t('2026-08-01T13:00:00Z'))).toEqual(t('2026-08-01T13:00:00Z'));
-  });
-
-  it('returns a new Date (callers may mutate)', () => {
-    expect(nextWatermark(start, null)).not.toBe(start);
-  });
-
-  it('property: ≤ cycle start, ≥ min(previous, cycle start), ≥ min(seen, cycle start)', () => {
-    const instant = fc.integer({ min: 0, max: 10_000_000 }).map((n) => new Date(Date.UTC(2026, 0, 1) + n));
-    fc.assert(
-      fc.property(instant, fc.option(instant, { nil: null }), fc.option(instant, { nil: null }), (s, seen, prev) => {
-        const w = nextWatermark(s, seen, prev).getTime();
-        expect(w).toBeLessThanOrEqual(s.getTime());
-        if (prev) expect(w).toBeGreaterThanOrEqual(Math.min(prev.getTime(), s.getTime()));
-        if (seen) expect(w).toBeGreaterThanOrEqual(Math.min(seen.getTime(), s.getTime()));
-      }),
-    );
-  });
-});

@@ -43,27 +43,3 @@ export function incrementalFilter(watermark: Date, overlapMs: number = DEFAULT_I
   if (!(Number.isFinite(overlapMs) && overlapMs >= 0)) throw new RangeError(`overlapMs must be ≥ 0, not ${overlapMs}.`);
   return `IsDirSynced -eq $true -and WhenChangedUTC -gt '${formatOpathDate(new Date(watermark.getTime() - overlapMs))}'`;
 }
-
-/**
- * The watermark to commit (with the cycle's results) after a successful incremental or full
- * cycle. `cycleStartedAt` is taken just before the cycle's first mailbox read;
- * `maxWhenChangedSeen` is the newest `WhenChangedUTC` among the mailboxes it read (null: none).
- *
- * - Preferably the newest change seen: it is on Exchange's clock, so this host's clock skew
- *   does not matter.
- * - Never past `cycleStartedAt`: a mailbox changed while the cycle was paging may have been read
- *   before its change, while a later-read mailbox shows a newer stamp; such a change must be seen
- *   next time. (A result earlier than the previous watermark is fine: it only re-reads.)
- * - Nothing seen: `previous` when given (keeps the watermark on Exchange's clock), else
- *   `cycleStartedAt`. Never moves backwards from `previous` except to respect the cap.
- */
-export function nextWatermark(cycleStartedAt: Date, maxWhenChangedSeen: Date | null, previous?: Date | null): Date {
-  const cap = cycleStartedAt.getTime();
-  if (Number.isNaN(cap)) throw new RangeError('cycleStartedAt is an invalid date.');
-  const seen = maxWhenChangedSeen && !Number.isNaN(maxWhenChangedSeen.getTime()) ? maxWhenChangedSeen.getTime() : null;
-  const prev = previous && !Number.isNaN(previous.getTime()) ? previous.getTime() : null;
-  let candidate: number;
-  if (seen === null) candidate = prev ?? cap;
-  else candidate = prev === null ? seen : Math.max(seen, prev);
-  return new Date(Math.min(cap, candidate));
-}
