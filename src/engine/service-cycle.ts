@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ExoRecord } from '../cloud/exo-client.js';
-import type { GraphUserRecord } from '../cloud/graph-client.js';
 import { detectDrift, hashAppliedValues } from '../core/safety/drift.js';
 import { incrementalFilter } from '../core/safety/incremental-window.js';
 import { evaluateMassChange, type MassChangeThresholds } from '../core/safety/mass-change-guard.js';
@@ -16,7 +15,7 @@ import type { CycleKind, StateStore, WatermarkKey } from '../store/state-store.j
 import type { MailboxSource, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, type ProcessContext } from './process-mailbox.js';
 import type { ServiceMetrics } from './service-metrics.js';
-import { FULL_CYCLE_FILTER, type SyncSummary } from './sync-cycle.js';
+import { countOutcome, FULL_CYCLE_FILTER, loadSyncedUsers, newSummary, type SyncSummary } from './sync-cycle.js';
 
 /** Everything a service cycle needs. */
 export interface ServiceCycleDeps {
@@ -51,20 +50,13 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   const { store, context } = deps;
   const started = context.now();
   const cycleId = await store.startCycle({ kind, dryRun: false, id: randomUUID(), startedAt: started });
-  const summary: SyncSummary = {
-    cycleId, dryRun: false, startedAt: started.toISOString(), durationMs: 0,
-    mailboxesRead: 0, inScope: 0, updated: 0, unchanged: 0, skipped: {}, failed: {}, valuesAdded: 0, valuesRemoved: 0,
-  };
+  const summary = newSummary(cycleId, false, started);
   const key = watermarkKey(deps.tenantId);
   const watermark = await store.getWatermark(key);
   const timer = deps.metrics.cycleDuration.startTimer({ kind });
 
   // Which mailboxes: all, or those changed since the watermark, plus objects whose retry is due.
-  let users: Map<string, GraphUserRecord> | null = null;
-  if (kind !== 'incremental') {
-    users = new Map();
-    for await (const page of deps.users.listSyncedUserPages()) for (const user of page) users.set(user.id.toLowerCase(), user);
-  }
+  const users = kind === 'incremental' ? null : await loadSyncedUsers(deps.users);
   const lookupUser = (id: string) => (users ? Promise.resolve(users.get(id.toLowerCase()) ?? null) : deps.users.getUser(id));
   const filter = kind === 'incremental' && watermark ? incrementalFilter(new Date(watermark.value), deps.overlapMs) : FULL_CYCLE_FILTER;
 
@@ -201,25 +193,7 @@ async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefin
 
 function count(summary: SyncSummary, outcome: MailboxOutcome, metrics: ServiceMetrics): void {
   metrics.objects.inc({ outcome: outcome.kind });
-  switch (outcome.kind) {
-    case 'updated':
-      summary.inScope++;
-      summary.updated++;
-      summary.valuesAdded += outcome.valuesAdded;
-      summary.valuesRemoved += outcome.valuesRemoved;
-      break;
-    case 'unchanged':
-      summary.inScope++;
-      summary.unchanged++;
-      summary.skipped.RedundantExport = (summary.skipped.RedundantExport ?? 0) + 1;
-      break;
-    case 'skipped':
-      summary.skipped[outcome.reason] = (summary.skipped[outcome.reason] ?? 0) + 1;
-      break;
-    case 'failed':
-      summary.failed[outcome.failure.code] = (summary.failed[outcome.failure.code] ?? 0) + 1;
-      break;
-  }
+  countOutcome(summary, outcome);
 }
 
 async function abort(cycleId: string, kind: CycleKind, summary: SyncSummary, deps: ServiceCycleDeps, timer: (labels?: Record<string, string>) => number): Promise<ServiceCycleResult> {

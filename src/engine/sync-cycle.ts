@@ -8,7 +8,7 @@ import type { ProvisioningRecord } from '../core/provisioning-record.js';
 import type { SkipReason } from '../core/scoping.js';
 import type { GraphUserRecord } from '../cloud/graph-client.js';
 import type { MailboxSource, ProvisioningLogSink, UserSource } from './engine-ports.js';
-import { MAILBOX_SELECT, processMailbox, type ProcessContext } from './process-mailbox.js';
+import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
 
 /** Counts of one cycle. */
 export interface SyncSummary {
@@ -40,18 +40,50 @@ export interface SyncCycleOptions {
 /** The server-side filter of a full cycle (cloud-managed is filtered client-side: it is not filterable). */
 export const FULL_CYCLE_FILTER = 'IsDirSynced -eq $true';
 
+/** An empty summary for a cycle starting now. */
+export function newSummary(cycleId: string, dryRun: boolean, started: Date): SyncSummary {
+  return {
+    cycleId, dryRun, startedAt: started.toISOString(), durationMs: 0,
+    mailboxesRead: 0, inScope: 0, updated: 0, unchanged: 0, skipped: {}, failed: {}, valuesAdded: 0, valuesRemoved: 0,
+  };
+}
+
+/** Adds one object's outcome to the summary counts. */
+export function countOutcome(summary: SyncSummary, outcome: MailboxOutcome): void {
+  switch (outcome.kind) {
+    case 'updated':
+      summary.inScope++;
+      summary.updated++;
+      summary.valuesAdded += outcome.valuesAdded;
+      summary.valuesRemoved += outcome.valuesRemoved;
+      break;
+    case 'unchanged':
+      summary.inScope++;
+      summary.unchanged++;
+      summary.skipped.RedundantExport = (summary.skipped.RedundantExport ?? 0) + 1;
+      break;
+    case 'skipped':
+      summary.skipped[outcome.reason] = (summary.skipped[outcome.reason] ?? 0) + 1;
+      break;
+    case 'failed':
+      summary.failed[outcome.failure.code] = (summary.failed[outcome.failure.code] ?? 0) + 1;
+      break;
+  }
+}
+
+/** Every synced Entra user by lower-cased id: one paged read beats one Graph call per mailbox (999 a page). */
+export async function loadSyncedUsers(users: UserSource): Promise<Map<string, GraphUserRecord>> {
+  const map = new Map<string, GraphUserRecord>();
+  for await (const page of users.listSyncedUserPages()) for (const user of page) map.set(user.id.toLowerCase(), user);
+  return map;
+}
+
 /** Runs one full cycle and returns its summary. Throws when the cycle cannot go on (fatal errors). */
 export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSummary> {
   const { context } = options;
   const started = context.now();
-  const summary: SyncSummary = {
-    cycleId: context.cycleId, dryRun: context.dryRun, startedAt: started.toISOString(), durationMs: 0,
-    mailboxesRead: 0, inScope: 0, updated: 0, unchanged: 0, skipped: {}, failed: {}, valuesAdded: 0, valuesRemoved: 0,
-  };
-
-  // One paged read of the synced users beats one Graph call per mailbox (999 users a page).
-  const users = new Map<string, GraphUserRecord>();
-  for await (const page of options.users.listSyncedUserPages()) for (const user of page) users.set(user.id.toLowerCase(), user);
+  const summary = newSummary(context.cycleId, context.dryRun, started);
+  const users = await loadSyncedUsers(options.users);
   const ctx: ProcessContext = { ...context, lookupUser: (id) => Promise.resolve(users.get(id.toLowerCase()) ?? null) };
 
   for await (const page of options.mailboxes.getMailboxPages({ filter: FULL_CYCLE_FILTER, select: MAILBOX_SELECT })) {
@@ -59,30 +91,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
     for (const mailbox of page) {
       summary.mailboxesRead++;
       const outcome = await processMailbox(mailbox, ctx);
-      switch (outcome.kind) {
-        case 'updated':
-          summary.inScope++;
-          summary.updated++;
-          summary.valuesAdded += outcome.valuesAdded;
-          summary.valuesRemoved += outcome.valuesRemoved;
-          records.push(outcome.record);
-          break;
-        case 'unchanged':
-          summary.inScope++;
-          summary.unchanged++;
-          summary.skipped.RedundantExport = (summary.skipped.RedundantExport ?? 0) + 1;
-          records.push(outcome.record);
-          break;
-        case 'skipped':
-          summary.skipped[outcome.reason] = (summary.skipped[outcome.reason] ?? 0) + 1;
-          // Skips decided after matching (container, domain) are worth a record; cloud-side ones are counted only.
-          if (outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') records.push(outcome.record);
-          break;
-        case 'failed':
-          summary.failed[outcome.failure.code] = (summary.failed[outcome.failure.code] ?? 0) + 1;
-          records.push(outcome.record);
-          break;
-      }
+      countOutcome(summary, outcome);
+      // Cloud-side skips are counted only; the rest (from matching on) gets a record.
+      if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') records.push(outcome.record);
       options.onProgress?.(summary);
     }
     await options.log.append(records);
