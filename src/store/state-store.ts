@@ -260,8 +260,8 @@ export interface StagedCycleWithItems extends StagedCycle {
 
 // ---- Intents, journal, drift ----
 
-export interface IntentInput {
-  cycleId: string;
+/** One object's write as intents and journal entries both record it. */
+export interface ObjectWriteFields {
   entraId: string;
   objectGuid: ObjectGuidInput;
   dn: string;
@@ -272,6 +272,10 @@ export interface IntentInput {
   after: AttributeValueMap;
   /** For an undo write: the journal entry it reverts. */
   undoOf?: number | null;
+}
+
+export interface IntentInput extends ObjectWriteFields {
+  cycleId: string;
 }
 
 export type IntentStatus = 'pending' | 'applied' | 'not-applied' | 'abandoned';
@@ -289,15 +293,8 @@ export interface Intent extends Omit<IntentInput, 'objectGuid' | 'undoOf'> {
   journalId: number | null;
 }
 
-export interface JournalEntryInput {
-  entraId: string;
-  objectGuid: ObjectGuidInput;
-  dn: string;
-  changes: AttributeChange[];
-  before: AttributeValueMap;
-  after: AttributeValueMap;
+export interface JournalEntryInput extends ObjectWriteFields {
   appliedAt: Date;
-  undoOf?: number | null;
 }
 
 export interface JournalEntry extends Omit<JournalEntryInput, 'objectGuid' | 'undoOf'> {
