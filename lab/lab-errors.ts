@@ -29,3 +29,8 @@ export class LabResourceBusyError extends ExoWritebackError {
 export class LabInvalidOptionError extends ExoWritebackError {
   readonly code = 'LabInvalidOption';
 }
+
+/** Chromium (for the console's browser tests) is not installed and cannot be installed here. */
+export class ChromiumNotInstalledError extends ExoWritebackError {
+  readonly code = 'LabChromiumNotInstalled';
+}

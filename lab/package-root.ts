@@ -1,25 +1,8 @@
-/** Locates the installed package, whether running from `dist/` or from TypeScript sources (tests). */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/** The package's location, for lab processes started the way a user starts them. */
+import { join } from 'node:path';
+import { packageRoot } from '../src/package-root.js';
 
-let cached: string | undefined;
-
-/** Absolute path of the directory holding exo-writeback's package.json. */
-export function packageRoot(): string {
-  if (cached) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'exo-writeback') {
-      cached = dir;
-      return dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('exo-writeback package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
+export { packageRoot };
 
 /** The CLI launcher, for spawning lab processes the same way a user runs them. */
 export function cliLauncher(): string {

@@ -36,6 +36,8 @@ export interface FaultRule {
   durationMs?: number;
   /** `throttle`/`unavailable`: value of `Retry-After` in seconds (may be fractional). Default 1 for throttle. */
   retryAfterSeconds?: number;
+  /** An outage window: the rule expires this many seconds after it was added. */
+  forSeconds?: number;
 }
 
 /** A rule in force, with its id and how often it fired. */
@@ -44,6 +46,8 @@ export interface ActiveFaultRule extends FaultRule {
   /** Remaining hits when `count` was given; null = unlimited. */
   remaining: number | null;
   hits: number;
+  /** When the rule expires (epoch ms) when `forSeconds` was given; null = never. */
+  expiresAtMs: number | null;
 }
 
 /** A rule failed validation (the admin API answers 400 with the message). */
@@ -60,19 +64,20 @@ const FAILURES = new Set<FaultKind>(['throttle', 'unavailable', 'gateway-timeout
 export class FaultInjector {
   private rules: ActiveFaultRule[] = [];
 
-  constructor(initial: FaultRule[] = [], private readonly random: () => number = Math.random) {
+  constructor(initial: FaultRule[] = [], private readonly random: () => number = Math.random, private readonly nowMs: () => number = Date.now) {
     this.add(initial);
   }
 
   /** Validates and adds rules; returns them as active rules. @throws FaultRuleError */
   add(rules: FaultRule | FaultRule[]): ActiveFaultRule[] {
     const list = Array.isArray(rules) ? rules : [rules];
-    const added = list.map((rule) => validateRule(rule));
+    const added = list.map((rule) => validateRule(rule, this.nowMs()));
     this.rules.push(...added);
     return added;
   }
 
   list(): ActiveFaultRule[] {
+    this.expire();
     return this.rules.map((r) => ({ ...r }));
   }
 
@@ -102,6 +107,7 @@ export class FaultInjector {
   }
 
   private fire(endpoint: FaultEndpoint, kind: (k: FaultKind) => boolean, firstOnly = false): ActiveFaultRule[] {
+    this.expire();
     const fired: ActiveFaultRule[] = [];
     for (const rule of this.rules) {
       if (!kind(rule.kind) || (rule.endpoint !== '*' && rule.endpoint !== endpoint)) continue;
@@ -114,11 +120,16 @@ export class FaultInjector {
     this.rules = this.rules.filter((r) => r.remaining === null || r.remaining > 0);
     return fired;
   }
+
+  private expire(): void {
+    const now = this.nowMs();
+    this.rules = this.rules.filter((r) => r.expiresAtMs === null || r.expiresAtMs > now);
+  }
 }
 
-function validateRule(input: FaultRule): ActiveFaultRule {
+function validateRule(input: FaultRule, nowMs: number): ActiveFaultRule {
   if (typeof input !== 'object' || input === null) throw new FaultRuleError('A fault rule must be an object.');
-  const { endpoint, kind, count, probability, durationMs, retryAfterSeconds } = input;
+  const { endpoint, kind, count, probability, durationMs, retryAfterSeconds, forSeconds } = input;
   if (!ENDPOINTS.includes(endpoint)) throw new FaultRuleError(`endpoint must be one of ${ENDPOINTS.join(', ')}`);
   if (!KINDS.includes(kind)) throw new FaultRuleError(`kind must be one of ${KINDS.join(', ')}`);
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new FaultRuleError('count must be a positive integer');
@@ -130,8 +141,9 @@ function validateRule(input: FaultRule): ActiveFaultRule {
   if (retryAfterSeconds !== undefined && !(typeof retryAfterSeconds === 'number' && retryAfterSeconds >= 0)) {
     throw new FaultRuleError('retryAfterSeconds must be ≥ 0');
   }
+  if (forSeconds !== undefined && !(typeof forSeconds === 'number' && forSeconds > 0)) throw new FaultRuleError('forSeconds must be > 0');
   if (kind === 'concurrency' && endpoint !== 'exo') throw new FaultRuleError('concurrency faults exist only on exo');
-  return { ...input, id: input.id ?? randomUUID(), remaining: count ?? null, hits: 0 };
+  return { ...input, id: input.id ?? randomUUID(), remaining: count ?? null, hits: 0, expiresAtMs: forSeconds === undefined ? null : nowMs + forSeconds * 1000 };
 }
 
 /** Builds the response a fired failure rule produces on an endpoint, in that surface's shape. */

@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { registerEngineCommands } from './commands/engine-commands.js';
+import { registerHashSecretCommand } from './commands/hash-secret-command.js';
 import { registerLabCommands } from './commands/lab-command.js';
 import { registerServiceCommands } from './commands/service-commands.js';
 import { runCli } from './run-cli.js';
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerEngineCommands(program);
 registerServiceCommands(program);
+registerHashSecretCommand(program);
 registerLabCommands(program);
 
 await runCli(program, process.argv);

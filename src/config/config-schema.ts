@@ -4,6 +4,7 @@
  * inline secrets are accepted but discouraged.
  */
 import { z } from 'zod';
+import { SECRET_HASH_PATTERN } from './secret-hash.js';
 
 const guidOrDomain = z.string().regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9.-]+\.[a-z]{2,})$/i, 'must be a GUID or a verified domain name');
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
@@ -53,6 +54,27 @@ const domain = z
     path: ['password'],
   });
 
+/** A secret stored as its scrypt hash (`exo-writeback hash-secret` prints one). */
+const secretHash = z.string().regex(SECRET_HASH_PATTERN, "must be a hash printed by 'exo-writeback hash-secret'");
+
+/** Who may use the console and API: a password (browser sign-in) and/or a bearer token (scripts), stored hashed. */
+const consoleAuth = z
+  .object({
+    passwordHash: secretHash.optional(),
+    passwordHashFile: z.string().min(1).optional(),
+    tokenHash: secretHash.optional(),
+    tokenHashFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((a) => Object.values(a).some(Boolean), 'needs passwordHash(File) or tokenHash(File)')
+  .refine((a) => !(a.passwordHash && a.passwordHashFile) && !(a.tokenHash && a.tokenHashFile), 'give each hash once: inline or as a file');
+
+/** 127.0.0.0/8, ::1 and localhost: the only binds that need no authentication. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** The whole configuration file. */
 export const configSchema = z
   .object({
@@ -94,6 +116,8 @@ export const configSchema = z
         overlapSeconds: z.number().int().min(0).max(86_400).default(300),
         /** Hours between full reconciles (which also repair drift). */
         reconcileHours: z.number().positive().max(24 * 30).default(24),
+        /** Days provisioning log records and drift reports are kept (the undo journal and cycles stay). */
+        retentionDays: z.number().int().min(1, 'must be at least 1 day').max(3650).default(90),
         /** The state store (SQLite). Default `state.db` next to the configuration file. */
         stateFile: z.string().min(1).optional(),
         massChange: z
@@ -105,14 +129,23 @@ export const configSchema = z
           })
           .strict()
           .default({ maxObjectsUpdated: 500, maxValuesRemoved: 1000 }),
-        /** Health and metrics endpoint (`/healthz`, `/metrics`); loopback by default. */
+        /** The console, its JSON API, `/healthz` and `/metrics`; loopback by default. */
         http: z
-          .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) })
+          .object({
+            host: z.string().min(1).default('127.0.0.1'),
+            port: z.number().int().min(0).max(65535).default(9464),
+            auth: consoleAuth.optional(),
+            tls: z.object({ certificateFile: z.string().min(1), privateKeyFile: z.string().min(1) }).strict().optional(),
+          })
           .strict()
+          .refine((h) => isLoopbackHost(h.host) || h.auth !== undefined, {
+            message: `is required when host is not a loopback address (the console and its API would be open to the network): run 'exo-writeback hash-secret' and set passwordHash or tokenHash`,
+            path: ['auth'],
+          })
           .default({ host: '127.0.0.1', port: 9464 }),
       })
       .strict()
-      .default({ intervalSeconds: 120, overlapSeconds: 300, reconcileHours: 24, massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 } }),
+      .default({ intervalSeconds: 120, overlapSeconds: 300, reconcileHours: 24, retentionDays: 90, massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 } }),
   })
   .strict();
 

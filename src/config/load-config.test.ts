@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigInvalidError, ConfigNotFoundError, ConfigSecretUnavailableError } from './config-errors.js';
+import { hashSecret, verifySecret } from './secret-hash.js';
 import { loadConfig } from './load-config.js';
 
 const TENANT = '6b1f3c2e-5d4a-4e8b-9c7d-2a1b0c9d8e7f';
@@ -52,13 +53,30 @@ ${overrides}`;
   it('gives the service its defaults and refuses an interval under 15 seconds', async () => {
     const config = await loadConfig(await write('svc.yaml', minimal()), { EXOWB_TEST_PASSWORD: 'pw' });
     expect(config.service).toEqual({
-      intervalMs: 120_000, overlapMs: 300_000, reconcileMs: 86_400_000, stateFile: join(dir, 'state.db'),
-      massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 },
+      intervalMs: 120_000, overlapMs: 300_000, reconcileMs: 86_400_000, retentionMs: 90 * 86_400_000, stateFile: join(dir, 'state.db'),
+      massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464, auth: null, tls: null },
     });
     const fast = await loadConfig(await write('fast.yaml', minimal('service:\n  intervalSeconds: 15\n  stateFile: data/state.db')), { EXOWB_TEST_PASSWORD: 'pw' });
     expect(fast.service.intervalMs).toBe(15_000);
     expect(fast.service.stateFile).toBe(join(dir, 'data', 'state.db'));
     await expect(loadConfig(await write('slow.yaml', minimal('service:\n  intervalSeconds: 5')), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/service\.intervalSeconds: must be at least 15 seconds/);
+  });
+
+  it('refuses a console bound beyond loopback without authentication, and a plain secret where a hash belongs', async () => {
+    const open = minimal('service:\n  http:\n    host: 0.0.0.0');
+    await expect(loadConfig(await write('open.yaml', open), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/service\.http\.auth: is required when host is not a loopback address/);
+    const onLoopback = await loadConfig(await write('ipv6.yaml', minimal('service:\n  http:\n    host: "::1"')), { EXOWB_TEST_PASSWORD: 'pw' });
+    expect(onLoopback.service.http).toMatchObject({ host: '::1', auth: null });
+    const hash = await hashSecret('console password 1');
+    await writeFile(join(dir, 'token.hash'), `${await hashSecret('api token for scripts')}\n`);
+    const secured = await loadConfig(await write('secured.yaml', minimal(`service:\n  http:\n    host: 0.0.0.0\n    auth:\n      passwordHash: "${hash}"\n      tokenHashFile: token.hash`)), { EXOWB_TEST_PASSWORD: 'pw' });
+    expect(secured.service.http.auth?.passwordHash).toBe(hash);
+    expect(await verifySecret('api token for scripts', secured.service.http.auth?.tokenHash ?? '')).toBe(true);
+    await writeFile(join(dir, 'plain.hash'), 'the token itself\n');
+    await expect(loadConfig(await write('plain.yaml', minimal('service:\n  http:\n    host: 0.0.0.0\n    auth:\n      tokenHashFile: plain.hash')), { EXOWB_TEST_PASSWORD: 'pw' }))
+      .rejects.toThrow(/service\.http\.auth\.tokenHash: must hold a hash printed by 'exo-writeback hash-secret'/);
+    await expect(loadConfig(await write('inline.yaml', minimal('service:\n  http:\n    auth:\n      passwordHash: hunter2hunter2')), { EXOWB_TEST_PASSWORD: 'pw' }))
+      .rejects.toThrow(/service\.http\.auth\.passwordHash: must be a hash printed by 'exo-writeback hash-secret'/);
   });
 
   it('names every invalid field', async () => {

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { AttributeSetName } from '../core/attribute-catalogue.js';
 import type { ClientCredential } from '../cloud/token-client.js';
 import { ConfigInvalidError, ConfigNotFoundError, ConfigSecretUnavailableError } from './config-errors.js';
+import { SECRET_HASH_PATTERN } from './secret-hash.js';
 import { configSchema, type ConfigFile } from './config-schema.js';
 
 /** One AD domain the engine serves, resolved. */
@@ -44,9 +45,16 @@ export interface EngineConfig {
     intervalMs: number;
     overlapMs: number;
     reconcileMs: number;
+    retentionMs: number;
     stateFile: string;
     massChange: { maxObjectsUpdated: number; maxValuesRemoved: number };
-    http: { host: string; port: number };
+    http: {
+      host: string;
+      port: number;
+      /** scrypt hashes of the console password and API token; null = no authentication (loopback only). */
+      auth: { passwordHash: string | null; tokenHash: string | null } | null;
+      tls: { certificatePem: string; privateKeyPem: string } | null;
+    };
   };
   /** The validated file content, for display after redaction. */
   source: ConfigFile;
@@ -140,9 +148,17 @@ async function resolveConfig(file: string, source: ConfigFile, env: NodeJS.Proce
       intervalMs: source.service.intervalSeconds * 1000,
       overlapMs: source.service.overlapSeconds * 1000,
       reconcileMs: source.service.reconcileHours * 3_600_000,
+      retentionMs: source.service.retentionDays * 86_400_000,
       stateFile: at(source.service.stateFile ?? 'state.db'),
       massChange: source.service.massChange,
-      http: source.service.http,
+      http: {
+        host: source.service.http.host,
+        port: source.service.http.port,
+        auth: await resolveConsoleAuth(file, source.service.http.auth, readSecret),
+        tls: source.service.http.tls
+          ? { certificatePem: await readPem('service.http.tls.certificateFile', source.service.http.tls.certificateFile), privateKeyPem: await readPem('service.http.tls.privateKeyFile', source.service.http.tls.privateKeyFile) }
+          : null,
+      },
     },
     source,
   };
@@ -152,4 +168,23 @@ async function resolveConfig(file: string, source: ConfigFile, env: NodeJS.Proce
 function fieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(file)';
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+type SecretReader = (field: string, ref: { file?: string | undefined; env?: string | undefined; inline?: string | undefined }) => Promise<string>;
+
+/** Reads the console's hashes (inline or from files) and checks a file holds a hash, not a plain secret. */
+async function resolveConsoleAuth(file: string, auth: ConfigFile['service']['http']['auth'], readSecret: SecretReader): Promise<EngineConfig['service']['http']['auth']> {
+  if (!auth) return null;
+  const read = async (field: string, inline: string | undefined, hashFile: string | undefined): Promise<string | null> => {
+    if (!inline && !hashFile) return null;
+    const value = (await readSecret(field, { inline, file: hashFile })).trim();
+    if (!SECRET_HASH_PATTERN.test(value)) {
+      throw new ConfigInvalidError(file, [`${field}: must hold a hash printed by 'exo-writeback hash-secret', not the secret itself`]);
+    }
+    return value;
+  };
+  return {
+    passwordHash: await read('service.http.auth.passwordHash', auth.passwordHash, auth.passwordHashFile),
+    tokenHash: await read('service.http.auth.tokenHash', auth.tokenHash, auth.tokenHashFile),
+  };
 }

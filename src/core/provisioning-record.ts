@@ -55,7 +55,7 @@ export interface ProvisioningInitiator {
   id: string;
   displayName: string;
   /** `system` for the scheduler, `user` for an admin's provision on demand. */
-  initiatorType: 'system' | 'user';
+  initiatorType: 'system' | 'user' | 'application';
 }
 
 /** One processed object in one cycle (or one on-demand run). Treat as immutable. */

@@ -23,7 +23,7 @@ import type { ServedDomain } from './engine-ports.js';
 export interface Initiator {
   id: string;
   displayName: string;
-  initiatorType: 'system' | 'user';
+  initiatorType: 'system' | 'user' | 'application';
 }
 
 /** Everything the pipeline needs besides the mailbox itself. */
@@ -87,6 +87,8 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
   let mailbox: CloudMailbox | null = null;
   let user: CloudUser | null = null;
   let target: DirectoryObject | null = null;
+  // The AD domain the user was routed to, so a multi-domain log says where a write went.
+  let domainName: string | null = null;
 
   const finish = (
     status: 'success' | 'skipped' | 'failure',
@@ -113,6 +115,7 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
       target: target
         ? { id: guidToString(target.objectGuid), displayName: target.displayName ?? '', details: { distinguishedName: target.distinguishedName } }
         : null,
+      ...(domainName ? { targetSystem: { details: { domain: domainName } } } : {}),
       dryRun: ctx.dryRun,
     });
   const fail = (failure: ObjectFailure): MailboxOutcome => ({ kind: 'failed', failure, record: finish('failure', { failure }) });
@@ -153,6 +156,7 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
     rules.push({ rule: 'DomainServed', passed: false, detail: `${cloudUser.onPremisesDomainName ?? '(none)'} is not one of ${ctx.domains.map((d) => d.name).join(', ')}` });
     return skip('DomainNotServed', rules);
   }
+  domainName = domain.name;
 
   // Matching: anchors only, never names or addresses.
   const anchors = cloudAnchors(cloudUser);

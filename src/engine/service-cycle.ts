@@ -116,15 +116,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   for (const { mailbox } of planned) {
     if (deps.stopping()) return abort(cycleId, kind, summary, deps, timer);
     let intentId: number | undefined;
-    const writer = async (write: ObjectWrite) => {
-      const intent = await store.beginObjectWrite({
-        cycleId, entraId: write.entraId, objectGuid: write.target.objectGuid, dn: write.target.distinguishedName,
-        changes: write.changes, before: write.before, after: write.after,
-      });
-      intentId = intent.id;
-      await write.domain.directory.modify(write.target.objectGuid, write.changes);
-    };
-    const outcome = await processMailbox(mailbox, { ...applyContext, writer });
+    const outcome = await processMailbox(mailbox, { ...applyContext, writer: intentWriter(store, cycleId, (id) => (intentId = id)) });
     // A failed modify resolves its intent as not applied (no journal entry) in the same commit.
     await commitOutcome(outcome, intentId, kind, cycleId, deps);
     count(summary, outcome, deps.metrics);
@@ -141,7 +133,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
 }
 
 /** Commits one applied (or failed) object with its journal entry, link, drift and retry state. */
-async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefined, kind: CycleKind, cycleId: string, deps: ServiceCycleDeps): Promise<void> {
+export async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefined, kind: CycleKind, cycleId: string, deps: { store: StateStore; context: { now: () => Date }; logger: Logger }): Promise<void> {
   const { store, context } = deps;
   if (outcome.kind === 'updated') {
     const { write } = outcome;
@@ -189,6 +181,18 @@ async function commitOutcome(outcome: MailboxOutcome, intentId: number | undefin
     return;
   }
   await store.commitObjectResult({ cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), ...(entraId ? { clearFailure: entraId } : {}) });
+}
+
+/** A writer that records the intent (durably) before the modify, and hands its id to `onIntent`. */
+export function intentWriter(store: StateStore, cycleId: string, onIntent: (intentId: number) => void): (write: ObjectWrite) => Promise<void> {
+  return async (write) => {
+    const intent = await store.beginObjectWrite({
+      cycleId, entraId: write.entraId, objectGuid: write.target.objectGuid, dn: write.target.distinguishedName,
+      changes: write.changes, before: write.before, after: write.after,
+    });
+    onIntent(intent.id);
+    await write.domain.directory.modify(write.target.objectGuid, write.changes);
+  };
 }
 
 function count(summary: SyncSummary, outcome: MailboxOutcome, metrics: ServiceMetrics): void {

@@ -3,6 +3,13 @@
  * the configuration once, and offers provision on demand, a full sync cycle and the pre-flight check.
  */
 import { randomUUID } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import { MAILBOX_SEARCH_SELECT, mailboxSearchFilter } from '../cloud/mailbox-search.js';
+import { redactConfig } from '../config/redact-config.js';
+import { guidToBytes } from '../core/guid.js';
+import { ExoWritebackError } from '../errors/exo-writeback-error.js';
+import { runOnDemandCycle, type OnDemandResult } from './on-demand-cycle.js';
+import { readServiceStatus, type ServiceStatus } from './service-status.js';
 import type { RetryEvent } from '../cloud/authorized-request.js';
 import { ExoClient } from '../cloud/exo-client.js';
 import { GraphClient } from '../cloud/graph-client.js';
@@ -13,8 +20,7 @@ import { LdapDirectory } from '../directory/ldap-directory.js';
 import { JsonlProvisioningLog } from '../store/jsonl-provisioning-log.js';
 import { SqliteStateStore } from '../store/sqlite-state-store.js';
 import type { ControlKind, StateStore } from '../store/state-store.js';
-import type { Logger } from 'pino';
-import { startHealthServer } from './health-server.js';
+import type { HealthReport } from './health-report.js';
 import { createServiceLogger } from './service-logger.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { undo, type UndoResult, type UndoTarget } from './undo.js';
@@ -28,6 +34,29 @@ import { runSyncCycle, type SyncSummary } from './sync-cycle.js';
 /** The scheduler's identity in log records. */
 export const SCHEDULER: Initiator = { id: 'scheduler', displayName: 'exo-writeback scheduler', initiatorType: 'system' };
 
+/** A mailbox as the console's search lists it. */
+export interface MailboxSummary {
+  displayName: string;
+  userPrincipalName: string;
+  primarySmtpAddress: string;
+  alias: string;
+  entraId: string;
+  recipientTypeDetails: string;
+  isDirSynced: boolean;
+  isExchangeCloudManaged: boolean;
+}
+
+/** No object linked to an identity: the service has not written or matched it yet. */
+export class ObjectNotLinkedError extends ExoWritebackError {
+  readonly code = 'ObjectNotLinked';
+}
+
+/**
+ * What serves HTTP while the service runs (the console and API, `/healthz`, `/metrics`): started
+ * after the service is built, closed when it stops. The engine knows it only by this shape.
+ */
+export type FrontEnd = (service: { health: () => HealthReport; metrics: ServiceMetrics; logger: Logger }) => Promise<{ url: string; close(): Promise<void> }>;
+
 /** Options of {@link WritebackEngine.open}. */
 export interface EngineOptions {
   /** Replaces the JSON-lines log (tests, the state store later). */
@@ -38,6 +67,8 @@ export interface EngineOptions {
 /** exo-writeback's engine for one configuration. */
 export class WritebackEngine {
   private stateStore: StateStore | undefined;
+  /** The service's logger once `runService` started; silent for one-off commands. */
+  private logger: Logger = pino({ enabled: false });
   /** Receives cloud API retries (the service counts them in its metrics). */
   private retryListener: ((event: RetryEvent, api: 'exo' | 'graph') => void) | null = null;
 
@@ -116,11 +147,13 @@ export class WritebackEngine {
   }
 
   /**
-   * Runs the long-running service until SIGTERM/SIGINT (or `signal`): health and metrics on
-   * loopback, structured logs, and a graceful stop that finishes the current object.
+   * Runs the long-running service until SIGTERM/SIGINT (or `signal`): structured logs, the
+   * `frontEnd` (the console, its API, health and metrics — see `src/http/serve-console.ts`)
+   * while it runs, and a graceful stop that finishes the current object.
    */
-  async runService(options: { logger?: Logger; signal?: AbortSignal; onListening?: (url: string) => void } = {}): Promise<void> {
+  async runService(options: { logger?: Logger; signal?: AbortSignal; onListening?: (url: string) => void; frontEnd?: FrontEnd } = {}): Promise<void> {
     const logger = options.logger ?? createServiceLogger();
+    this.logger = logger;
     const metrics = new ServiceMetrics();
     const domains = this.domains.map((d) => ({ ...d, directory: metrics.instrument(d.directory) }));
     const service = new WritebackService({
@@ -133,17 +166,18 @@ export class WritebackEngine {
         intervalMs: this.config.service.intervalMs,
         overlapMs: this.config.service.overlapMs,
         reconcileMs: this.config.service.reconcileMs,
+        retentionMs: this.config.service.retentionMs,
         thresholds: this.config.service.massChange,
       },
       metrics,
       logger,
     });
     this.retryListener = (event, api) => metrics.apiRetries.inc({ api, reason: event.reason });
-    const server = await startHealthServer({ ...this.config.service.http, metrics, health: () => service.health() });
-    const address = server.address();
-    const url = typeof address === 'object' && address ? `http://${this.config.service.http.host}:${address.port}` : '';
-    logger.info({ url }, 'health and metrics endpoint listening');
-    options.onListening?.(url);
+    const server = options.frontEnd ? await options.frontEnd({ health: () => service.health(), metrics, logger }) : null;
+    if (server) {
+      logger.info({ url: server.url }, 'console, API, health and metrics listening');
+      options.onListening?.(server.url);
+    }
     const stop = () => service.stop();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
@@ -153,7 +187,7 @@ export class WritebackEngine {
     } finally {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server?.close();
     }
   }
 
@@ -169,16 +203,73 @@ export class WritebackEngine {
   }
 
   /** Undo a cycle or an object from the journal. */
-  undo(target: UndoTarget, options: { dryRun?: boolean } = {}): Promise<UndoResult> {
+  undo(target: UndoTarget, options: { dryRun?: boolean; initiatedBy?: Initiator } = {}): Promise<UndoResult> {
     return undo({
       store: this.store(), domains: this.domains, target, dryRun: options.dryRun ?? false,
-      initiatedBy: localAdmin(), jobId: `exo-writeback.${this.config.tenant.tenantId}`, now: this.now,
+      initiatedBy: options.initiatedBy ?? localAdmin(), jobId: `exo-writeback.${this.config.tenant.tenantId}`, now: this.now,
     });
   }
 
   /** The pre-flight check; writes nothing. */
   check(): Promise<CheckReport> {
     return runPreflightCheck({ tokens: this.tokens, mailboxes: this.exo, users: this.graph, domains: this.domains, attributeSet: this.config.attributeSet });
+  }
+
+  /** The service's status as the state store knows it (the service need not run in this process). */
+  status(): Promise<ServiceStatus> {
+    return readServiceStatus(this.store(), this.staleAfterMs());
+  }
+
+  /** A heartbeat older than three intervals (at least a minute) means the service is gone. */
+  staleAfterMs(): number {
+    return Math.max(60_000, 3 * this.config.service.intervalMs);
+  }
+
+  /** Mailboxes whose display name, alias, UPN or SMTP address starts with `term` (at most `limit`). */
+  async searchMailboxes(term: string, limit = 20): Promise<MailboxSummary[]> {
+    const found: MailboxSummary[] = [];
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    for await (const page of this.exo.getMailboxPages({ filter: mailboxSearchFilter(term), select: MAILBOX_SEARCH_SELECT })) {
+      for (const m of page) {
+        found.push({
+          displayName: text(m.DisplayName), userPrincipalName: text(m.UserPrincipalName), primarySmtpAddress: text(m.PrimarySmtpAddress), alias: text(m.Alias),
+          entraId: text(m.ExternalDirectoryObjectId), recipientTypeDetails: text(m.RecipientTypeDetails), isDirSynced: m.IsDirSynced === true, isExchangeCloudManaged: m.IsExchangeCloudManaged === true,
+        });
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Provision on demand recorded in the state store, as the console does it: an `on-demand`
+   * cycle, the write journaled (undoable), the record in the provisioning logs.
+   */
+  provisionRecorded(identity: string, options: { dryRun?: boolean; initiatedBy?: Initiator } = {}): Promise<OnDemandResult> {
+    const { initiatedBy: _ignored, ...context } = this.context(false, SCHEDULER);
+    return runOnDemandCycle(identity, { store: this.store(), mailboxes: this.exo, users: this.graph, context, logger: this.logger }, {
+      dryRun: options.dryRun ?? false, initiatedBy: options.initiatedBy ?? localAdmin(),
+    });
+  }
+
+  /** objectGUID of an identity: a GUID (objectGUID or Entra id, through the link table) or any mailbox identity. */
+  async resolveObjectGuid(identity: string): Promise<Buffer> {
+    const store = this.store();
+    if (guidToBytes(identity)) {
+      const byGuid = await store.getLinkByGuid(identity);
+      if (byGuid) return guidToBytes(byGuid.objectGuid)!;
+      const byEntra = await store.getLink(identity);
+      if (byEntra) return guidToBytes(byEntra.objectGuid)!;
+    }
+    const entraId = await this.entraIdOf(identity);
+    const link = entraId ? await store.getLink(entraId) : null;
+    if (!link) throw new ObjectNotLinkedError(`no object linked to '${identity}': the service has not written or matched it yet`);
+    return guidToBytes(link.objectGuid)!;
+  }
+
+  /** The effective configuration (defaults applied) with every secret redacted. */
+  effectiveConfig(): unknown {
+    return redactConfig(this.config.source);
   }
 
   /** Closes connections, the log and the state store. */

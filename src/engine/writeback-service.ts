@@ -12,6 +12,7 @@ import type { ControlRequest, CycleKind, ServiceStateName, StateStore } from '..
 import type { MailboxSource, UserSource } from './engine-ports.js';
 import type { ProcessContext } from './process-mailbox.js';
 import { runServiceCycle, watermarkKey, type ServiceCycleResult } from './service-cycle.js';
+import type { HealthReport } from './health-report.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import { recoverInterruptedWrites } from './write-recovery.js';
 
@@ -20,6 +21,8 @@ export interface ServiceSchedule {
   intervalMs: number;
   overlapMs: number;
   reconcileMs: number;
+  /** Log records and drift reports older than this are pruned after each full or reconcile cycle. */
+  retentionMs: number;
   thresholds: MassChangeThresholds;
 }
 
@@ -49,7 +52,7 @@ export class WritebackService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Current state, for `/healthz`. */
-  health(): { state: ServiceStateName; healthy: boolean; detail: Record<string, unknown> } {
+  health(): HealthReport {
     const stale = Date.now() - this.lastHeartbeat.getTime() > Math.max(60_000, 3 * this.deps.schedule.intervalMs);
     return {
       state: this.state,
@@ -85,7 +88,10 @@ export class WritebackService {
       if (due) {
         const kind: CycleKind = this.forceFull ? 'full' : !lastReconcile || now.getTime() - lastReconcile.getTime() >= this.deps.schedule.reconcileMs ? 'reconcile' : 'incremental';
         const ok = await this.cycle(kind);
-        if (ok && kind !== 'incremental') lastReconcile = now;
+        if (ok && kind !== 'incremental') {
+          lastReconcile = now;
+          await this.prune(now);
+        }
         if (ok) this.forceFull = false;
       }
       const quarantineNow = await store.getQuarantine();
@@ -133,6 +139,18 @@ export class WritebackService {
       logger.error({ kind, code, err: error instanceof Error ? error.message : String(error) }, 'cycle failed');
       await this.quarantine(reason, code);
       return null;
+    }
+  }
+
+  /** Keeps the state file bounded: a daily prune after the reconcile, never of the undo journal. */
+  private async prune(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.deps.schedule.retentionMs);
+    try {
+      const pruned = await this.deps.store.pruneRecords(cutoff);
+      this.deps.logger.info({ cutoff: cutoff.toISOString(), ...pruned }, 'pruned old records');
+    } catch (error) {
+      // Housekeeping must not stop writeback; the next reconcile tries again.
+      this.deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pruning old records failed');
     }
   }
 

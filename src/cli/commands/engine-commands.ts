@@ -28,14 +28,19 @@ export function registerEngineCommands(program: Command): void {
 
   program
     .command('provision <identity>')
-    .description('provision on demand: run the whole pipeline for one user (UPN, SMTP address, alias, Entra id or GUID)')
+    .description('provision on demand: run the whole pipeline for one user (UPN, SMTP address, alias, Entra id or GUID); recorded and undoable')
     .option(...configOption)
     .option('--dry-run', 'compute everything, write nothing')
     .option('--json', 'print the provisioning log record')
     .action(async (identity: string, options: ConfigOption & { dryRun?: boolean; json?: boolean }) => {
       await withEngine(options, async (engine) => {
-        const outcome = await engine.provision(identity, { dryRun: options.dryRun ?? false });
-        process.stdout.write(options.json ? `${JSON.stringify(outcome.record, null, 2)}\n` : formatProvisioningRecord(outcome.record));
+        // Recorded like the console's: an on-demand cycle in the state store, journaled, in `logs`.
+        const { cycleId, outcome } = await engine.provisionRecorded(identity, { dryRun: options.dryRun ?? false });
+        if (options.json) process.stdout.write(`${JSON.stringify(outcome.record, null, 2)}\n`);
+        else {
+          process.stdout.write(formatProvisioningRecord(outcome.record));
+          if (outcome.kind === 'updated' && !options.dryRun) process.stdout.write(`Recorded as on-demand cycle ${cycleId}; undo it with: exo-writeback undo --cycle ${cycleId}\n`);
+        }
         if (outcome.kind === 'failed') process.exitCode = 1;
       });
     });

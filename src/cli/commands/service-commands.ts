@@ -1,12 +1,10 @@
 /** `run` and the commands that steer or inspect it: pause, resume, restart, approve, reject, undo, status, logs, drift. */
 import type { Command } from 'commander';
 import type { ProvisioningStatus } from '../../core/provisioning-record.js';
-import { guidToBytes } from '../../core/guid.js';
 import { InvalidOptionError } from '../cli-errors.js';
-import { readServiceStatus } from '../../engine/service-status.js';
-import type { WritebackEngine } from '../../engine/writeback-engine.js';
 import type { ControlKind } from '../../store/state-store.js';
 import { createServiceLogger } from '../../engine/service-logger.js';
+import { serveConsole } from '../../http/serve-console.js';
 import { textLogStream } from '../format/log-lines.js';
 import { formatDrift, formatRecordsCsv, formatRecordsTable, formatServiceStatus, formatUndo } from '../format/service-format.js';
 import { configOption, withEngine, type ConfigOption } from './engine-commands.js';
@@ -17,13 +15,13 @@ type OutputOptions = ConfigOption & { json?: boolean; csv?: boolean };
 export function registerServiceCommands(program: Command): void {
   program
     .command('run')
-    .description('run as a service: a full cycle, then incremental cycles every interval, a daily reconcile; /healthz and /metrics on loopback')
+    .description('run as a service: a full cycle, then incremental cycles every interval, a daily reconcile; the console, its API, /healthz and /metrics on loopback')
     .option(...configOption)
     .option('--log-format <format>', 'json (one object a line, for log shippers) or text (for a terminal)', process.stdout.isTTY ? 'text' : 'json')
     .action(async (options: ConfigOption & { logFormat: string }) => {
       if (options.logFormat !== 'json' && options.logFormat !== 'text') throw new InvalidOptionError(`--log-format is json or text, got '${options.logFormat}'`);
       const logger = createServiceLogger(options.logFormat === 'text' ? { destination: textLogStream() } : {});
-      await withEngine(options, (engine) => engine.runService({ logger }));
+      await withEngine(options, (engine) => engine.runService({ logger, frontEnd: serveConsole(engine) }));
     });
 
   const control = (name: ControlKind, description: string) =>
@@ -35,7 +33,7 @@ export function registerServiceCommands(program: Command): void {
         const options = (typeof cycleId === 'object' ? cycleId : maybeOptions) ?? {};
         await withEngine(options, async (engine) => {
           await engine.requestControl(name, typeof cycleId === 'string' ? { cycleId } : {});
-          const status = await readServiceStatus(engine.store(), staleAfter(engine));
+          const status = await engine.status();
           process.stdout.write(`${name} requested${status.process === 'running' ? '; the running service applies it within a second' : '; the service is not running: it applies it when it starts'}.\n`);
         });
       });
@@ -56,7 +54,7 @@ export function registerServiceCommands(program: Command): void {
     .action(async (options: OutputOptions & { cycle?: string; object?: string; dryRun?: boolean }) => {
       if (!options.cycle && !options.object) throw new InvalidOptionError('give --cycle <id>, --object <identity>, or both');
       await withEngine(options, async (engine) => {
-        const target = options.object ? { objectGuid: await resolveObject(engine, options.object), ...(options.cycle ? { cycleId: options.cycle } : {}) } : { cycleId: options.cycle! };
+        const target = options.object ? { objectGuid: await engine.resolveObjectGuid(options.object), ...(options.cycle ? { cycleId: options.cycle } : {}) } : { cycleId: options.cycle! };
         const result = await engine.undo(target, { dryRun: options.dryRun ?? false });
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatUndo(result));
         if (result.objects.some((o) => o.error || o.refused.length)) process.exitCode = 1;
@@ -70,7 +68,7 @@ export function registerServiceCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (options: OutputOptions) => {
       await withEngine(options, async (engine) => {
-        const status = await readServiceStatus(engine.store(), staleAfter(engine));
+        const status = await engine.status();
         process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatServiceStatus(status));
       });
     });
@@ -119,11 +117,6 @@ export function registerServiceCommands(program: Command): void {
     });
 }
 
-/** A heartbeat older than three intervals (at least a minute) means the service is gone. */
-function staleAfter(engine: WritebackEngine): number {
-  return Math.max(60_000, 3 * engine.config.service.intervalMs);
-}
-
 /** `2h`, `30m`, `7d`, `45s` before now, or an ISO time. */
 export function parseSince(text: string): Date {
   const match = /^(\d+)([smhd])$/.exec(text.trim());
@@ -131,19 +124,4 @@ export function parseSince(text: string): Date {
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw new InvalidOptionError(`--since takes an ISO time or a duration like 2h, got '${text}'`);
   return date;
-}
-
-/** objectGUID of an identity: a GUID (objectGUID or Entra id via the link table) or a mailbox identity. */
-async function resolveObject(engine: WritebackEngine, identity: string): Promise<Buffer> {
-  const store = engine.store();
-  if (guidToBytes(identity)) {
-    const byGuid = await store.getLinkByGuid(identity);
-    if (byGuid) return guidToBytes(byGuid.objectGuid)!;
-    const byEntra = await store.getLink(identity);
-    if (byEntra) return guidToBytes(byEntra.objectGuid)!;
-  }
-  const entraId = await engine.entraIdOf(identity);
-  const link = entraId ? await store.getLink(entraId) : null;
-  if (!link) throw new InvalidOptionError(`no object linked to '${identity}': the service has not written it yet`);
-  return guidToBytes(link.objectGuid)!;
 }

@@ -2,6 +2,7 @@
 import type { ExoRecord } from '../../cloud/exo-client.js';
 import type { LabFacts } from '../../../lab/lab-facts.js';
 import type { LabStatus } from '../../../lab/lab-status.js';
+import { labConsolePort } from '../../../lab/engine-config-file.js';
 
 /** Renders `lab status` as aligned lines. */
 export function formatLabStatus(status: LabStatus): string {
@@ -54,6 +55,7 @@ export function formatLabNextSteps(facts: LabFacts): string {
   return [
     '',
     'The writeback service runs on this lab with `exo-writeback run` (npm run demo starts it for you).',
+    `Admin console (while it runs): http://127.0.0.1:${labConsolePort(facts)}/ — provision on demand for Ashley Taylor, read the logs, pause/resume.`,
     'In another terminal, make a change in Exchange Online and watch it arrive in AD within ~15 s:',
     `  npx exo-writeback lab exo set-mailbox ashley.taylor@contoso.com --add-alias ashley.t@contoso.com${dir}`,
     `  npx exo-writeback logs --user ashley${config}`,

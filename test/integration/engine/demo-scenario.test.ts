@@ -38,6 +38,11 @@ describe('demo scenario', () => {
     expect(modified).toContain(`+ smtp:${alias}`);
     expect(result.stdout).toMatch(/Result: Success/);
     expect((await readUser(ldap, 'ataylor', ['proxyAddresses'])).proxyAddresses).toContain(`smtp:${alias}`);
+    // Recorded in the state store as an undoable on-demand cycle, and visible in `logs`.
+    const cycleId = /Recorded as on-demand cycle ([0-9a-f-]{36}); undo it with: exo-writeback undo --cycle \1/.exec(result.stdout)?.[1];
+    expect(cycleId).toBeDefined();
+    const logged = JSON.parse((await runCli(['logs', '--cycle', cycleId!, '--json', ...config])).stdout.trim()) as { sourceIdentity: { displayName: string }; modifiedProperties: unknown[] };
+    expect([logged.sourceIdentity.displayName, logged.modifiedProperties.length]).toEqual(['Ashley Taylor', 1]);
 
     const again = await runCli(['provision', 'ataylor', '--json', ...config]);
     const record = JSON.parse(again.stdout) as { provisioningStatusInfo: { status: string }; provisioningSteps: Array<{ details: Record<string, string> }>; modifiedProperties: unknown[] };

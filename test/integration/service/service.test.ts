@@ -7,6 +7,9 @@ import type { Client } from 'ldapts';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildOrganisation } from '../../../lab/seed/organisation.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { buildProvisioningRecord } from '../../../src/core/provisioning-record.js';
+import { SqliteStateStore } from '../../../src/store/sqlite-state-store.js';
 import { adminLdap, exoSet, readUser } from '../../support/lab-engine.js';
 import { eventually, serviceConfig, startService, type RunningService } from '../../support/lab-service.js';
 import { runCli } from '../../support/run-cli.js';
@@ -188,4 +191,33 @@ describe('mass-change guard', () => {
     expect(pending.objectCount).toBe(4);
     return pending.cycleId;
   }
+});
+
+describe('run housekeeping', () => {
+  it('prunes log records older than service.retentionDays after a full cycle, and keeps the cycles and journal', async () => {
+    const configFile = await serviceConfig();
+    const config = await loadConfig(configFile);
+    const longAgo = new Date(Date.now() - 100 * 86_400_000);
+    const seeded = SqliteStateStore.open({ path: config.service.stateFile });
+    await seeded.startCycle({ kind: 'full', dryRun: false, id: 'cycle-100-days-ago', startedAt: longAgo });
+    await seeded.append([buildProvisioningRecord({
+      id: 'record-100-days-ago', activityDateTime: longAgo, cycleId: 'cycle-100-days-ago', changeId: 'change-100-days-ago', jobId: 'exo-writeback.test',
+      durationInMilliseconds: 1, initiatedBy: { id: 'scheduler', displayName: 'Scheduler', initiatorType: 'system' },
+      steps: [], source: { id: jurgenId, displayName: 'Jürgen Müller' }, dryRun: false,
+    })]);
+    expect((await seeded.queryRecords({ cycleId: 'cycle-100-days-ago' })).total).toBe(1);
+    await seeded.close();
+
+    const service = await startService(configFile);
+    try {
+      await eventually(async () => ((await service.engine.store().lastCycle('full', { outcome: 'success' })) ? true : undefined), 60_000, 'the initial full cycle');
+      await eventually(() => Promise.resolve(service.logLines.some((l) => l.includes('pruned old records')) ? true : undefined), 10_000, 'the prune after the full cycle');
+      const store = service.engine.store();
+      expect((await store.queryRecords({ cycleId: 'cycle-100-days-ago' })).total).toBe(0);
+      expect((await store.queryRecords({ user: 'jurgen' })).total).toBeGreaterThan(0);
+      expect(await store.getCycle('cycle-100-days-ago')).not.toBeNull();
+    } finally {
+      await service.stop();
+    }
+  });
 });

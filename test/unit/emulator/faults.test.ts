@@ -119,4 +119,16 @@ describe('FaultInjector', () => {
     expect(injector.latencyMs('exo')).toBe(100);
     expect(injector.latencyMs('token')).toBe(100);
   });
+
+  it('holds a `forSeconds` outage window, then expires the rule by the clock', () => {
+    let now = 1_000_000;
+    const injector = new FaultInjector([{ endpoint: 'exo', kind: 'unavailable', forSeconds: 60 }], Math.random, () => now);
+    expect(injector.list()[0]?.expiresAtMs).toBe(1_060_000);
+    now += 59_999;
+    expect(injector.failure('exo')?.kind).toBe('unavailable');
+    now += 1;
+    expect(injector.failure('exo')).toBeNull();
+    expect(injector.list()).toEqual([]);
+    expect(() => injector.add({ endpoint: 'exo', kind: 'unavailable', forSeconds: 0 })).toThrow('forSeconds must be > 0');
+  });
 });
