@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ExoObjectNotFoundError } from '../cloud/cloud-errors.js';
 import { ExoWritebackError } from '../errors/exo-writeback-error.js';
 import type { StateStore } from '../store/state-store.js';
 import type { MailboxSource, UserSource } from './engine-ports.js';
-import { MAILBOX_SELECT, processMailbox, type Initiator, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
+import { processMailbox, type Initiator, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
+import { readMailboxForProvision } from './provision-on-demand.js';
 import { commitOutcome, intentWriter } from './service-cycle.js';
 
 /** What an on-demand cycle needs. */
@@ -33,8 +33,7 @@ export interface OnDemandResult {
  */
 export async function runOnDemandCycle(identity: string, deps: OnDemandDeps, options: { dryRun: boolean; initiatedBy: Initiator }): Promise<OnDemandResult> {
   const { store, context } = deps;
-  const mailbox = await deps.mailboxes.getMailbox(identity, MAILBOX_SELECT);
-  if (!mailbox) throw new ExoObjectNotFoundError(`Exchange Online has no mailbox '${identity}'`, 404, null, null);
+  const mailbox = await readMailboxForProvision(deps.mailboxes, identity);
   const cycleId = await store.startCycle({ kind: 'on-demand', dryRun: options.dryRun, id: randomUUID(), startedAt: context.now() });
   let intentId: number | undefined;
   try {

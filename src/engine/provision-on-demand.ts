@@ -4,6 +4,7 @@
  * shown. Unlike Microsoft's, it has a dry run.
  */
 import { ExoObjectNotFoundError } from '../cloud/cloud-errors.js';
+import type { ExoRecord } from '../cloud/exo-client.js';
 import type { MailboxSource, ProvisioningLogSink, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
 
@@ -16,10 +17,16 @@ export interface ProvisionOptions {
   context: Omit<ProcessContext, 'lookupUser'>;
 }
 
+/** The mailbox of `identity` with every property the pipeline reads. Throws ExoObjectNotFoundError when there is none. */
+export async function readMailboxForProvision(mailboxes: MailboxSource, identity: string): Promise<ExoRecord> {
+  const record = await mailboxes.getMailbox(identity, MAILBOX_SELECT);
+  if (!record) throw new ExoObjectNotFoundError(`Exchange Online has no mailbox '${identity}'`, 404, null, null);
+  return record;
+}
+
 /** Runs the pipeline for one mailbox and logs its record. Throws ExoObjectNotFoundError for an unknown identity. */
 export async function provisionOnDemand(options: ProvisionOptions): Promise<MailboxOutcome> {
-  const record = await options.mailboxes.getMailbox(options.identity, MAILBOX_SELECT);
-  if (!record) throw new ExoObjectNotFoundError(`Exchange Online has no mailbox '${options.identity}'`, 404, null, null);
+  const record = await readMailboxForProvision(options.mailboxes, options.identity);
   const outcome = await processMailbox(record, { ...options.context, lookupUser: (id) => options.users.getUser(id) });
   await options.log.append([outcome.record]);
   return outcome;

@@ -294,8 +294,13 @@ export class WritebackEngine {
   }
 }
 
-/** The admin running a command by hand, as the log records it. */
-function localAdmin(): Initiator {
+/** The account running this process, as the log records it; `via` says how (`on-demand`, `console`). */
+export function localInitiator(via: string): Initiator {
   const user = process.env.SUDO_USER ?? process.env.USER ?? 'admin';
-  return { id: user, displayName: `${user} (on-demand)`, initiatorType: 'user' };
+  return { id: user, displayName: `${user} (${via})`, initiatorType: 'user' };
+}
+
+/** The admin running a command by hand. */
+function localAdmin(): Initiator {
+  return localInitiator('on-demand');
 }

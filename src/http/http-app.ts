@@ -17,8 +17,8 @@ import type { Logger } from 'pino';
 import { InvalidSearchTermError } from '../cloud/mailbox-search.js';
 import { isLoopbackHost } from '../config/config-schema.js';
 import type { HealthReport } from '../engine/health-report.js';
-import type { Initiator } from '../engine/process-mailbox.js';
 import type { ServiceMetrics } from '../engine/service-metrics.js';
+import { localInitiator } from '../engine/writeback-engine.js';
 import { ExoWritebackError } from '../errors/exo-writeback-error.js';
 import type { ConsoleAsset } from './console-assets.js';
 import { consoleApi, type ApiVariables, type ConsoleBackend } from './console-api.js';
@@ -47,12 +47,6 @@ const NOT_FOUND_CODES = new Set(['ExoObjectNotFound', 'NothingToUndo', 'ObjectNo
 /** The session id the browser sent, if any. */
 function sessionCookie(req: { header(name: string): string | undefined }): string | undefined {
   return parseCookies(req.header('cookie') ?? '', SESSION_COOKIE)[SESSION_COOKIE];
-}
-
-/** Who is acting when nobody signs in (loopback without auth): the account running the service. */
-function loopbackInitiator(): Initiator {
-  const user = process.env.SUDO_USER ?? process.env.USER ?? 'admin';
-  return { id: user, displayName: `${user} (console)`, initiatorType: 'user' };
 }
 
 /**
@@ -173,7 +167,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<{ Variables: ApiVar
       const expected = session?.csrfToken ?? sessions.anonymousCsrfToken;
       if (!sameToken(c.req.header('x-csrf-token') ?? '', expected)) throw new ApiCsrfRejectedError('missing or wrong X-CSRF-Token header (GET /api/v1/session returns it)');
     }
-    c.set('initiator', session ? { id: 'console', displayName: 'console user (signed in)', initiatorType: 'user' } : loopbackInitiator());
+    c.set('initiator', session ? { id: 'console', displayName: 'console user (signed in)', initiatorType: 'user' } : localInitiator('console'));
     await next();
   });
   app.route('/api/v1', consoleApi(options.backend));
