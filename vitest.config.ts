@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'lab/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'lab/**/*.test.ts', 'bench/**/*.test.ts', 'test/unit/**/*.test.ts'],
         },
       },
       {

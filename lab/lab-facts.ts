@@ -42,4 +42,6 @@ export interface LabFacts {
   /** Mailboxes seeded, and the organisation's seed when not the default. */
   mailboxes: number;
   seed?: number;
+  /** Share of generated mailboxes that are cloud-managed, when not the default mix. */
+  cloudManagedShare?: number;
 }

@@ -55,6 +55,8 @@ export interface LabUpOptions {
   ldapsPort?: number;
   emulatorPort?: number;
   seed?: number;
+  /** Share of generated mailboxes that are cloud-managed (default: the realistic mix). */
+  cloudManagedShare?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -91,14 +93,14 @@ export async function labReset(dir: string, options: { onProgress?: (message: st
   const facts = await readLabFacts(dir);
   const paths = labPaths(dir);
   await stopEmulatorProcess(paths.root);
-  const users = buildOrganisation({ mailboxes: facts.mailboxes, ...(facts.seed !== undefined ? { seed: facts.seed } : {}) });
+  const users = buildOrganisation(organisationOptions(facts));
   const directory = await resetDirectory({
     labDir: paths.root,
     users,
     ...(facts.mailboxes >= PASSWORD_LIMIT_FROM ? { passwordLimit: 100 } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  return finishCreate(paths.root, directory, users, facts.mailboxes, facts.tenant.emulatorPort, facts.seed, options.onProgress);
+  return finishCreate(paths.root, directory, users, organisationOptions(facts), facts.tenant.emulatorPort, options.onProgress);
 }
 
 /** Reports what runs and what the tenant holds. Never throws for a missing or stopped lab. */
@@ -126,10 +128,21 @@ export async function labStatus(dir: string): Promise<LabStatus> {
   return status;
 }
 
+/** The organisation a lab was built from, as lab.json keeps it (so a reset rebuilds the same one). */
+type OrganisationFacts = Pick<LabFacts, 'mailboxes' | 'seed' | 'cloudManagedShare'>;
+
+function organisationOptions(from: OrganisationFacts): OrganisationFacts {
+  return {
+    mailboxes: from.mailboxes,
+    ...(from.seed !== undefined ? { seed: from.seed } : {}),
+    ...(from.cloudManagedShare !== undefined ? { cloudManagedShare: from.cloudManagedShare } : {}),
+  };
+}
+
 async function create(options: LabUpOptions): Promise<LabFacts> {
   const paths = labPaths(options.dir);
   const mailboxes = options.mailboxes ?? 50;
-  const users = buildOrganisation({ mailboxes, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const users = buildOrganisation(organisationOptions({ ...options, mailboxes }));
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
   const directory = await createDirectory({
     labDir: paths.root,
@@ -138,7 +151,7 @@ async function create(options: LabUpOptions): Promise<LabFacts> {
     ...(mailboxes >= PASSWORD_LIMIT_FROM ? { passwordLimit: 100 } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  return finishCreate(paths.root, directory, users, mailboxes, options.emulatorPort ?? DEFAULT_PORTS.emulator, options.seed, options.onProgress);
+  return finishCreate(paths.root, directory, users, organisationOptions({ ...options, mailboxes }), options.emulatorPort ?? DEFAULT_PORTS.emulator, options.onProgress);
 }
 
 /** Builds the tenant from the seeded directory's anchors, starts the emulator, writes lab.json. */
@@ -146,9 +159,8 @@ async function finishCreate(
   root: string,
   directory: DirectoryFacts,
   users: ReturnType<typeof buildOrganisation>,
-  mailboxes: number,
+  organisation: OrganisationFacts,
   emulatorPort: number,
-  seed: number | undefined,
   onProgress?: (message: string) => void,
 ): Promise<LabFacts> {
   const paths = labPaths(root);
@@ -156,7 +168,7 @@ async function finishCreate(
   onProgress?.('building the tenant');
   const tenant: TenantData = buildTenantState(users, directory.anchors, {
     appCertificatePem: await readFile(certs.appCertFile, 'utf8'),
-    ...(seed !== undefined ? { seed } : {}),
+    ...(organisation.seed !== undefined ? { seed: organisation.seed } : {}),
   });
   await mkdir(paths.emulatorDir, { recursive: true, mode: 0o700 });
   await writeTenantData(paths.tenantState, tenant);
@@ -168,8 +180,7 @@ async function finishCreate(
     version: 1,
     dir: root,
     createdAt: new Date().toISOString(),
-    mailboxes,
-    ...(seed !== undefined ? { seed } : {}),
+    ...organisation,
     tenant: {
       tenantId: tenant.tenantId,
       initialDomain: LAB_TENANT.initialDomain,

@@ -4,7 +4,9 @@
  * service account, seed the organisation; and start/stop/status/reset/destroy afterwards.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { LabNotFoundError } from '../lab-errors.js';
+import { join } from 'node:path';
+import { fileExists } from '../file-exists.js';
+import { LabInvalidOptionError, LabNotFoundError } from '../lab-errors.js';
 import type { LabFacts } from '../lab-facts.js';
 import { ensureLabCertificates, type LabCertificates } from '../pki/certificates.js';
 import type { DirectoryAnchors } from '../seed/directory-anchors.js';
@@ -16,7 +18,7 @@ import { applyExchangeSchema } from './exchange-schema.js';
 import { withLdap, type LdapTarget } from './ldap-connection.js';
 import { ensureSambaInstalled, missingSambaPrograms } from './samba-install.js';
 import { sambaStatus, startSamba, stopSamba, type SambaProcesses } from './samba-process.js';
-import { generatePassword, hasTemplate, provisionSamba, restoreTemplate, saveTemplate } from './samba-provision.js';
+import { generatePassword, hasTemplate, provisionSamba, restoreDcState, restoreTemplate, saveDcState, saveTemplate } from './samba-provision.js';
 import { bindNameOf, delegateWriteback, ensureLabOus, ensureServiceAccount, SERVICE_ACCOUNT_DN } from './service-account.js';
 
 /** Default host port of the demo lab's LDAPS (the test suite's lab uses another). */
@@ -174,6 +176,37 @@ export async function resetDirectory(options: Omit<CreateDirectoryOptions, 'ldap
   const state = await requireState(paths);
   if (!(await hasTemplate(paths))) throw new LabNotFoundError(`${paths.templateDir} is missing; create the lab again`);
   return createDirectory({ ...options, ldapsPort: state.ldapsPort });
+}
+
+/** Where a named snapshot of the DC state lives. */
+function snapshotDir(labDir: string, name: string): string {
+  if (!/^[\w.-]+$/.test(name)) throw new LabInvalidOptionError(`snapshot names are letters, digits, '.', '-' and '_': '${name}'`);
+  return join(directoryPaths(labDir).labDir, 'snapshots', name);
+}
+
+/** True when the lab holds a snapshot called `name`. */
+export async function hasDirectorySnapshot(labDir: string, name: string): Promise<boolean> {
+  return fileExists(join(snapshotDir(labDir, name), 'private', 'sam.ldb'));
+}
+
+/**
+ * Saves the DC's current data (users, values) as snapshot `name`, stopping the DC for a
+ * consistent copy and starting it again. The benchmarks use it to put AD back byte for byte.
+ */
+export async function saveDirectorySnapshot(labDir: string, name: string): Promise<DirectoryFacts> {
+  const paths = directoryPaths(labDir);
+  await stopSamba(paths);
+  await saveDcState(paths, snapshotDir(labDir, name));
+  return startDirectory(labDir);
+}
+
+/** Puts the DC's data back to snapshot `name` and starts it (a few seconds, whatever the size). */
+export async function restoreDirectorySnapshot(labDir: string, name: string): Promise<DirectoryFacts> {
+  const paths = directoryPaths(labDir);
+  if (!(await hasDirectorySnapshot(labDir, name))) throw new LabNotFoundError(`no snapshot '${name}' in ${paths.labDir}`);
+  await stopSamba(paths);
+  await restoreDcState(paths, snapshotDir(labDir, name));
+  return startDirectory(labDir);
 }
 
 /** Stops the DC and deletes everything the directory half keeps in `labDir` (not the PKI). */

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { LAB_DOMAIN } from '../seed/lab-domain.js';
 import type { LabCertificates } from '../pki/certificates.js';
 import { LabCommandFailedError } from '../lab-errors.js';
@@ -99,8 +100,7 @@ export async function hasTemplate(paths: DirectoryPaths): Promise<boolean> {
 
 /** Saves the (stopped) DC state as the pristine template, replacing an older one. */
 export async function saveTemplate(paths: DirectoryPaths): Promise<void> {
-  await rm(paths.templateDir, { recursive: true, force: true });
-  await copyTree(paths.sambaDir, paths.templateDir);
+  await saveDcState(paths, paths.templateDir);
 }
 
 /**
@@ -108,9 +108,21 @@ export async function saveTemplate(paths: DirectoryPaths): Promise<void> {
  * Both live at fixed paths under the lab directory, so the absolute paths inside smb.conf stay valid.
  */
 export async function restoreTemplate(paths: DirectoryPaths): Promise<void> {
+  await restoreDcState(paths, paths.templateDir);
+}
+
+/** Copies the (stopped) DC state to `to` (under the lab directory), replacing what was there. */
+export async function saveDcState(paths: DirectoryPaths, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+  await copyTree(paths.sambaDir, to);
+}
+
+/** Replaces the (stopped) DC state with the copy in `from`. */
+export async function restoreDcState(paths: DirectoryPaths, from: string): Promise<void> {
   await rm(paths.sambaDir, { recursive: true, force: true });
-  await copyTree(paths.templateDir, paths.sambaDir);
-  // Logs and pid files of the template's last run are meaningless for the new one.
+  await copyTree(from, paths.sambaDir);
+  // Logs and pid files of the copy's last run are meaningless for the new one.
   await rm(paths.sambaPidFile, { force: true });
 }
 

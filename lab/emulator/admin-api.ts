@@ -10,9 +10,12 @@
  * | `GET /_emulator/faults` · `POST` (a rule or an array) · `DELETE` (all) · `DELETE /_emulator/faults/{id}` | fault rules |
  * | `GET /_emulator/config` · `POST` (`exoMaxConcurrency`, `cloudManagedFilterable`) | run-time switches |
  * | `POST /_emulator/flush` | writes the state file now |
+ * | `GET /_emulator/filler` · `PUT` (`{mailboxes, seed?}`) | generated filler mailboxes for benchmarks (memory only) |
  * | `PATCH /_emulator/graph/users/{id}` · `DELETE …` | edit / delete an Entra user (drives `users/delta`) |
  * | `PATCH /_emulator/exo/mailboxes/{Guid or ExternalDirectoryObjectId}` | raw mailbox edit bypassing Exchange's validation (bad-data tests) |
  */
+import { performance } from 'node:perf_hooks';
+import { applyFiller, DEFAULT_FILLER_SEED, FILLER_MAX } from './filler.js';
 import { applyRawMailboxPatch } from './raw-mailbox-patch.js';
 import { FaultRuleError, type FaultInjector, type FaultRule } from './faults.js';
 import { jsonResponse, type EmulatorResponse } from './http-response.js';
@@ -59,10 +62,11 @@ export async function handleAdminRequest(method: string, path: string, body: Buf
       return jsonResponse(200, { status: 'ok', url: ctx.url, tenantId: ctx.store.data.tenantId });
     case route === 'GET /state':
       return jsonResponse(200, {
-        stateId: ctx.store.data.stateId,
+        stateId: ctx.store.stateId,
         tenantId: ctx.store.data.tenantId,
-        mailboxes: ctx.store.mailboxes().length,
-        graphUsers: ctx.store.graphUsers().length,
+        mailboxes: ctx.store.mailboxCount(),
+        graphUsers: ctx.store.graphUserCount(),
+        filler: fillerInfo(ctx),
         changeSeq: ctx.store.clock.seq,
         inFlightExo: ctx.inFlightExo(),
         config: ctx.config,
@@ -101,6 +105,25 @@ export async function handleAdminRequest(method: string, path: string, body: Buf
       }
       return jsonResponse(200, ctx.config);
     }
+    case route === 'GET /filler':
+      return jsonResponse(200, fillerInfo(ctx));
+    case route === 'PUT /filler': {
+      const settings = parse() as { mailboxes?: unknown; seed?: unknown } | undefined;
+      if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return bad('body must be a JSON object');
+      const unknown = Object.keys(settings).filter((k) => k !== 'mailboxes' && k !== 'seed');
+      if (unknown.length) return bad(`unknown settings: ${unknown.join(', ')}`);
+      const { mailboxes, seed } = settings;
+      if (typeof mailboxes !== 'number' || !Number.isInteger(mailboxes) || mailboxes < 0 || mailboxes > FILLER_MAX) {
+        return bad(`mailboxes must be an integer 0..${FILLER_MAX}`);
+      }
+      if (seed !== undefined && !(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+        return bad('seed must be an integer 0..4294967295');
+      }
+      const started = performance.now();
+      applyFiller(ctx.store, { mailboxes, ...(seed !== undefined ? { seed } : {}) }, ctx.now());
+      const elapsedMs = Math.round((performance.now() - started) * 10) / 10;
+      return jsonResponse(200, { ...fillerInfo(ctx), elapsedMs });
+    }
     case route === 'POST /flush':
       await ctx.store.flush();
       return { status: 204 };
@@ -117,8 +140,8 @@ export async function handleAdminRequest(method: string, path: string, body: Buf
     case segments[0] === 'exo' && segments[1] === 'mailboxes' && segments.length === 3 && method === 'PATCH': {
       const patch = parse();
       if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return bad('body must be a JSON object');
-      const id = (segments[2] as string).toLowerCase();
-      const mailbox = ctx.store.mailboxes().find((m) => m.Guid.toLowerCase() === id || m.ExternalDirectoryObjectId.toLowerCase() === id);
+      const id = segments[2] as string;
+      const mailbox = ctx.store.mailboxByGuid(id) ?? ctx.store.mailboxByExternalId(id);
       if (!mailbox) return jsonResponse(404, { error: 'no such mailbox' });
       const problem = applyRawMailboxPatch(mailbox, patch as Record<string, unknown>);
       if (problem) return bad(problem);
@@ -128,4 +151,18 @@ export async function handleAdminRequest(method: string, path: string, body: Buf
     default:
       return jsonResponse(404, { error: `no admin route ${route}` });
   }
+}
+
+/** The filler in force and the tenant's totals (filler included). */
+function fillerInfo(ctx: AdminContext) {
+  const filler = ctx.store.filler;
+  return {
+    mailboxes: filler?.count ?? 0,
+    seed: filler?.params.seed ?? DEFAULT_FILLER_SEED,
+    live: filler?.live ?? 0,
+    totalMailboxes: ctx.store.mailboxCount(),
+    totalGraphUsers: ctx.store.graphUserCount(),
+    stateId: ctx.store.stateId,
+    persisted: false,
+  };
 }

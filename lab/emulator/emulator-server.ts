@@ -14,6 +14,7 @@ import { handleAdminRequest, type EmulatorRuntimeConfig } from './admin-api.js';
 import { EmulatorConfigError } from './emulator-errors.js';
 import { handleInvokeCommand, tokenAppId, type ExoCommandContext } from './exo-invoke-command.js';
 import { exoConcurrencyResponse, faultResponse, FaultInjector, ReplicationLag, type FaultEndpoint, type FaultRule } from './faults.js';
+import { applyFiller, type FillerSettings } from './filler.js';
 import { handleGraphRequest } from './graph-users.js';
 import { BodyTooLargeError, jsonResponse, readBody, type EmulatorResponse } from './http-response.js';
 import { TenantStore, type ExoMailbox, type TenantData } from './tenant-state.js';
@@ -50,6 +51,11 @@ export interface EmulatorOptions {
   saveDelayMs?: number;
   /** Base URL to put into links when clients reach the emulator under another name. */
   publicUrl?: string;
+  /**
+   * Filler mailboxes to generate at start (benchmarks). Memory only: never persisted, so every
+   * start begins with this (default none); change it at run time with `PUT /_emulator/filler`.
+   */
+  filler?: FillerSettings;
   /** Receives one line per request (`METHOD /path status 12ms`, no timestamp). Never tokens or secrets. */
   log?: (line: string) => void;
 }
@@ -78,6 +84,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   if (await fileExists(options.statePath)) store = await TenantStore.open(options.statePath, storeOptions);
   else if (options.initialState) store = await TenantStore.create(options.statePath, options.initialState, storeOptions);
   else throw new EmulatorConfigError(`No emulator state at ${options.statePath} and no initial state given`);
+  if (options.filler) {
+    try {
+      applyFiller(store, options.filler, now());
+    } catch (error) {
+      throw new EmulatorConfigError(`Invalid filler: ${(error as Error).message}`, { cause: error });
+    }
+  }
 
   const tokens = new AccessTokens(store.data, now, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
   const faults = new FaultInjector(options.faults ?? [], options.random);

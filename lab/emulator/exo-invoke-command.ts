@@ -11,7 +11,7 @@ import type { FaultInjector, ReplicationLag } from './faults.js';
 import { getMailbox, type GetMailboxCursor } from './get-mailbox.js';
 import { newRequestId, type EmulatorResponse } from './http-response.js';
 import { jsonFingerprint, openLinkToken, sealLinkToken } from './link-token.js';
-import { parseSelect, projectMailbox } from './mailbox-projection.js';
+import { mailboxJsonProjector, parseSelect } from './mailbox-projection.js';
 import { setMailbox } from './set-mailbox.js';
 import { EXO_RESOURCE, type ExoMailbox, type TenantStore } from './tenant-state.js';
 
@@ -130,7 +130,7 @@ export function handleInvokeCommand(request: ExoRequest, ctx: ExoCommandContext)
         const skip = request.query.get('$skiptoken');
         if (skip !== null) {
           const token = openLinkToken<SkipToken>(Buffer.from(data.linkKey, 'base64'), skip);
-          if (!token || token.s !== data.stateId) {
+          if (!token || token.s !== ctx.store.stateId) {
             throw new CmdletError(400, 'InvalidSkipToken', 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException', 'The $skiptoken is invalid or expired.');
           }
           if (token.h !== fingerprint) {
@@ -145,14 +145,18 @@ export function handleInvokeCommand(request: ExoRequest, ctx: ExoCommandContext)
           '@odata.context': context,
           'adminapi.warnings@odata.type': '#Collection(String)',
           '@adminapi.warnings': page.warnings,
-          value: page.mailboxes.map((m) => projectMailbox(m, selection.properties)),
+          value: [],
         };
         if (page.next) {
-          const token = sealLinkToken(Buffer.from(data.linkKey, 'base64'), { ...page.next, s: data.stateId, h: fingerprint } satisfies SkipToken);
+          const token = sealLinkToken(Buffer.from(data.linkKey, 'base64'), { ...page.next, s: ctx.store.stateId, h: fingerprint } satisfies SkipToken);
           const select = request.query.get('$select');
           result['@odata.nextLink'] = `${ctx.baseUrl}/adminapi/beta/${request.tenantSegment}/InvokeCommand?$skiptoken=${token}${select !== null ? `&$select=${encodeURIComponent(select).replace(/%2C/gi, ',')}` : ''}`;
         }
-        return { status: 200, headers, body: JSON.stringify(result) };
+        // The page's mailboxes are serialised as text straight into the empty "value":[] slot.
+        const project = mailboxJsonProjector(selection.properties);
+        const text = JSON.stringify(result);
+        const slot = text.indexOf('"value":[]') + '"value":['.length;
+        return { status: 200, headers, body: `${text.slice(0, slot)}${page.mailboxes.map(project).join(',')}${text.slice(slot)}` };
       }
       case 'set-mailbox': {
         const warnings = setMailbox(input.Parameters, ctx);

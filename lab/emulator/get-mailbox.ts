@@ -8,7 +8,8 @@ import { bindError, CmdletError } from './exo-errors.js';
 import type { ExoCommandContext } from './exo-invoke-command.js';
 import { filterAccessor, filterSchema } from './mailbox-projection.js';
 import { resolveMailbox } from './mailbox-identity.js';
-import { compileOpath, OpathBindError, OpathSyntaxError, type OpathPredicate } from './opath-filter.js';
+import { FILLER_QUICK_PROPERTIES } from './filler.js';
+import { compileOpath, OpathBindError, OpathSyntaxError, parseOpath, type OpathNode, type OpathPredicate, type OpathValue } from './opath-filter.js';
 import { bindParameters, stringParameter } from './cmdlet-parameters.js';
 import type { ExoMailbox } from './tenant-state.js';
 
@@ -55,7 +56,8 @@ export function getMailbox(rawParameters: unknown, cursor: GetMailboxCursor | nu
   const identity = params.has('Identity') ? stringParameter('Identity', params.get('Identity')) : null;
   const resultSize = parseResultSize(params.get('ResultSize'));
   const types = parseRecipientTypes(params.get('RecipientTypeDetails'));
-  const predicate = params.has('Filter') ? compileFilter(params.get('Filter'), ctx.config.cloudManagedFilterable) : null;
+  const filter = params.has('Filter') ? compileFilter(params.get('Filter'), ctx.config.cloudManagedFilterable) : null;
+  const predicate = filter?.predicate ?? null;
   if (identity !== null && predicate) {
     throw new CmdletError(400, 'AmbiguousParameterSet', 'System.Management.Automation.ParameterBindingException', 'Parameter set cannot be resolved using the specified named parameters.');
   }
@@ -64,29 +66,31 @@ export function getMailbox(rawParameters: unknown, cursor: GetMailboxCursor | nu
     (types === null || types.has(m.RecipientTypeDetails.toLowerCase())) && (predicate === null || predicate(filterAccessor(m)));
 
   if (identity !== null) {
-    const mailbox = resolveMailbox(ctx.store.mailboxes().map(view), identity);
+    const mailbox = resolveMailbox(viewed(ctx.store.mailboxCandidates([identity]), view), identity);
     return { mailboxes: matches(mailbox) ? [mailbox] : [], next: null, warnings: [] };
   }
 
-  const all = ctx.store.mailboxes();
   let remaining = cursor ? cursor.remaining : resultSize ?? DEFAULT_RESULT_SIZE;
   const defaulted = cursor ? cursor.defaulted : resultSize === undefined;
   const limit = remaining === -1 ? pageSize : Math.min(pageSize, remaining);
   const out: ExoMailbox[] = [];
-  let index = cursor ? ctx.store.indexAfter(cursor.after) : 0;
-  for (; index < all.length && out.length < limit; index++) {
-    const mailbox = view(all[index] as ExoMailbox);
-    if (matches(mailbox)) out.push(mailbox);
-  }
-  if (remaining !== -1) remaining -= out.length;
-  // Is there anything left to serve after this page?
+  // Filter only until the page is full, then on until one more match says whether anything is left.
   let more = false;
-  for (let i = index; i < all.length; i++) {
-    if (matches(view(all[i] as ExoMailbox))) {
+  // A test on cheap properties only can reject filler mailboxes before they are generated.
+  const prefilter = (types !== null || predicate !== null) && (filter === null || [...filter.properties].every((p) => FILLER_QUICK_PROPERTIES.has(p)))
+    ? (peek: (property: string) => OpathValue | undefined) =>
+      (types === null || types.has(String(peek('RecipientTypeDetails')).toLowerCase())) && (predicate === null || predicate((p) => peek(p) ?? null))
+    : undefined;
+  for (const stored of ctx.store.mailboxesAfter(cursor ? cursor.after : null, prefilter)) {
+    const mailbox = view(stored);
+    if (!matches(mailbox)) continue;
+    if (out.length === limit) {
       more = true;
       break;
     }
+    out.push(mailbox);
   }
+  if (remaining !== -1) remaining -= out.length;
   const warnings: string[] = [];
   let next: GetMailboxCursor | null = null;
   const last = out[out.length - 1];
@@ -98,6 +102,10 @@ export function getMailbox(rawParameters: unknown, cursor: GetMailboxCursor | nu
     }
   }
   return { mailboxes: out, next, warnings };
+}
+
+function* viewed(mailboxes: Iterable<ExoMailbox>, view: (m: ExoMailbox) => ExoMailbox): Generator<ExoMailbox, void, undefined> {
+  for (const m of mailboxes) yield view(m);
 }
 
 function parseResultSize(value: unknown): number | undefined {
@@ -125,10 +133,28 @@ function parseRecipientTypes(value: unknown): Set<string> | null {
   return types;
 }
 
-function compileFilter(value: unknown, cloudManagedFilterable: boolean): OpathPredicate {
-  const text = stringParameter('Filter', value);
+/** A compiled `-Filter` and the (canonical) properties it reads. */
+interface CompiledFilter {
+  predicate: OpathPredicate;
+  properties: Set<string>;
+}
+
+function compileFilter(value: unknown, cloudManagedFilterable: boolean): CompiledFilter {
+  const text = stringParameter('Filter', value) ?? '';
+  const schema = filterSchema(cloudManagedFilterable);
   try {
-    return compileOpath(text ?? '', filterSchema(cloudManagedFilterable));
+    const predicate = compileOpath(text, schema);
+    const properties = new Set<string>();
+    const collect = (node: OpathNode): void => {
+      if (node.type === 'compare') properties.add(schema.get(node.property.toLowerCase())?.name ?? node.property);
+      else if (node.type === 'not') collect(node.operand);
+      else {
+        collect(node.left);
+        collect(node.right);
+      }
+    };
+    collect(parseOpath(text));
+    return { predicate, properties };
   } catch (error) {
     if (error instanceof OpathSyntaxError || error instanceof OpathBindError) {
       throw new CmdletError(400, 'ParameterBindingFailed', 'System.Management.Automation.ParameterBindingException',

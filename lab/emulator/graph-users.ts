@@ -134,21 +134,34 @@ function rejectUnsupportedOptions(query: URLSearchParams, allowed: string[]): vo
   }
 }
 
-function parseFilter(text: string | null): ((u: GraphUser) => boolean) | null {
+/** A parsed `$filter`: the test, and the one id it admits when it is `id eq '…'` (looked up, not scanned). */
+interface UserFilter {
+  test: (u: GraphUser) => boolean;
+  id: string | null;
+}
+
+function parseFilter(text: string | null): UserFilter | null {
   if (text === null) return null;
   const sync = /^\s*onPremisesSyncEnabled\s+eq\s+true\s*$/i.exec(text);
-  if (sync) return (u) => u.onPremisesSyncEnabled === true;
+  if (sync) return { test: (u) => u.onPremisesSyncEnabled === true, id: null };
   const id = /^\s*id\s+eq\s+'([^']*)'\s*$/i.exec(text);
   if (id) {
     const wanted = (id[1] as string).toLowerCase();
-    return (u) => u.id.toLowerCase() === wanted;
+    return { test: (u) => u.id.toLowerCase() === wanted, id: wanted };
   }
   const property = /^\s*(\w+)/.exec(text)?.[1] ?? text;
   throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`);
 }
 
-function sortedUsers(ctx: GraphContext): GraphUser[] {
-  return [...ctx.store.graphUsers()].sort((a, b) => compare(a.id, b.id));
+/**
+ * The users a filter can admit, in id order after `after`: the one user an `id eq` filter names,
+ * else every user (lazily — the caller stops when its page is full).
+ */
+function candidateUsers(ctx: GraphContext, filter: UserFilter | null, after: string | null, changed?: { after: number; upTo: number }): Iterable<GraphUser> {
+  if (!filter || filter.id === null) return ctx.store.graphUsersAfter(after, changed);
+  const user = ctx.store.graphUser(filter.id);
+  const admitted = user && (after === null || compare(user.id, after) > 0) && (!changed || (user.changeSeq > changed.after && user.changeSeq <= changed.upTo));
+  return admitted ? [user] : [];
 }
 
 function compare(a: string, b: string): number {
@@ -182,17 +195,26 @@ function listUsers(request: GraphRequest, ctx: GraphContext): Record<string, unk
   const skip = q.get('$skiptoken');
   if (skip !== null) {
     const token = openLinkToken<ListToken>(key, skip);
-    if (!token || token.k !== 'list' || token.s !== ctx.store.data.stateId) throw new GraphError(400, 'Request_BadRequest', 'The specified page token value has expired and can no longer be included in your request.');
+    if (!token || token.k !== 'list' || token.s !== ctx.store.stateId) throw new GraphError(400, 'Request_BadRequest', 'The specified page token value has expired and can no longer be included in your request.');
     after = token.a;
   }
-  const users = sortedUsers(ctx).filter((u) => (after === null || compare(u.id, after) > 0) && (filter === null || filter(u)));
-  const page = users.slice(0, pageSize);
+  // Filter only until the page is full, then on until one more match says whether a next page exists.
+  const page: GraphUser[] = [];
+  let more = false;
+  for (const user of candidateUsers(ctx, filter, after)) {
+    if (filter !== null && !filter.test(user)) continue;
+    if (page.length === pageSize) {
+      more = true;
+      break;
+    }
+    page.push(user);
+  }
   const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, select.text), value: page.map((u) => project(u, select.properties)) };
   const last = page[page.length - 1];
-  if (users.length > page.length && last) {
+  if (more && last) {
     const next = new URLSearchParams(q);
     next.delete('$skiptoken');
-    next.set('$skiptoken', sealLinkToken(key, { s: ctx.store.data.stateId, k: 'list', a: last.id } satisfies ListToken));
+    next.set('$skiptoken', sealLinkToken(key, { s: ctx.store.stateId, k: 'list', a: last.id } satisfies ListToken));
     body['@odata.nextLink'] = `${ctx.baseUrl}/v1.0/users?${next.toString()}`;
   }
   return body;
@@ -202,7 +224,7 @@ function getUser(idOrUpn: string, request: GraphRequest, ctx: GraphContext): Rec
   rejectUnsupportedOptions(request.query, ['$select']);
   const select = parseSelect(request.query);
   const key = idOrUpn.toLowerCase();
-  const user = ctx.store.graphUser(key) ?? ctx.store.graphUsers().find((u) => u.userPrincipalName.toLowerCase() === key);
+  const user = ctx.store.graphUser(key) ?? ctx.store.graphUserByUpn(key);
   if (!user) {
     throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
   }
@@ -235,7 +257,7 @@ function delta(request: GraphRequest, ctx: GraphContext): Record<string, unknown
   const q = request.query;
   rejectUnsupportedOptions(q, ['$select', '$filter', '$skiptoken', '$deltatoken']);
   const key = linkKey(ctx);
-  const data = ctx.store.data;
+  const stateId = ctx.store.stateId;
   const nowMs = ctx.now();
   let since = 0;
   let snap = ctx.store.clock.seq;
@@ -248,11 +270,11 @@ function delta(request: GraphRequest, ctx: GraphContext): Record<string, unknown
   const gone = () => new GraphError(410, 'resyncRequired', 'Resync required. Replace any local cached copies of the users with the versions from the server by starting a new delta query without a token.');
   if (skip !== null) {
     const t = openLinkToken<DeltaPageToken>(key, skip);
-    if (!t || t.k !== 'page' || t.s !== data.stateId) throw gone();
+    if (!t || t.k !== 'page' || t.s !== stateId) throw gone();
     ({ since, snap, a: after, sel: selText, f: filterText } = t);
   } else if (deltaToken !== null) {
     const t = openLinkToken<DeltaToken>(key, deltaToken);
-    if (!t || t.k !== 'delta' || t.s !== data.stateId || nowMs - t.iat > DELTA_TOKEN_LIFETIME_MS) throw gone();
+    if (!t || t.k !== 'delta' || t.s !== stateId || nowMs - t.iat > DELTA_TOKEN_LIFETIME_MS) throw gone();
     ({ seq: since, sel: selText, f: filterText } = t);
   }
   const selection = new URLSearchParams(selText !== null ? { $select: selText } : {});
@@ -264,22 +286,43 @@ function delta(request: GraphRequest, ctx: GraphContext): Record<string, unknown
   const maxPage = preferredMaxPage(request.headers.prefer);
 
   type Item = { id: string; user?: GraphUser; tomb?: GraphTombstone };
+  const round = { after: since, upTo: snap };
   const inRound = (seq: number) => seq > since && seq <= snap;
-  const items: Item[] = [];
-  for (const u of ctx.store.graphUsers()) if (inRound(u.changeSeq) && (filter === null || filter(u))) items.push({ id: u.id, user: u });
+  // Users come in id order already (only the round's changes); tombstones are few: sort them and merge.
+  const users = candidateUsers(ctx, filter, after, round)[Symbol.iterator]();
   // A first (full) round lists only existing users; later rounds also report deletions.
-  if (since > 0) for (const t of data.graphTombstones) if (inRound(t.changeSeq) && (filterText === null || filterText.toLowerCase().includes(t.id.toLowerCase()))) items.push({ id: t.id, tomb: t });
-  items.sort((x, y) => compare(x.id, y.id));
-  const pending = after === null ? items : items.filter((i) => compare(i.id, after) > 0);
-  const page = pending.slice(0, maxPage);
+  const tombs = since > 0
+    ? ctx.store.graphTombstones()
+      .filter((t) => inRound(t.changeSeq) && (filterText === null || filterText.toLowerCase().includes(t.id.toLowerCase())) && (after === null || compare(t.id, after) > 0))
+      .sort((x, y) => compare(x.id, y.id))
+    : [];
+  const page: Item[] = [];
+  let more = false;
+  let user = users.next();
+  for (let t = 0; !user.done || t < tombs.length;) {
+    const tomb = tombs[t];
+    let item: Item;
+    if (!user.done && (!tomb || compare(user.value.id, tomb.id) <= 0)) {
+      item = { id: user.value.id, user: user.value };
+      user = users.next();
+    } else {
+      item = { id: (tomb as GraphTombstone).id, tomb };
+      t++;
+    }
+    if (page.length === maxPage) {
+      more = true;
+      break;
+    }
+    page.push(item);
+  }
   const value = page.map((i) => (i.user ? project(i.user, select.properties) : { id: i.id, '@removed': { reason: 'deleted' } }));
   const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, select.text), value };
   const last = page[page.length - 1];
-  if (pending.length > page.length && last) {
-    const token: DeltaPageToken = { s: data.stateId, k: 'page', since, snap, a: last.id, sel: select.text, f: filterText };
+  if (more && last) {
+    const token: DeltaPageToken = { s: stateId, k: 'page', since, snap, a: last.id, sel: select.text, f: filterText };
     body['@odata.nextLink'] = `${ctx.baseUrl}/v1.0/users/delta?$skiptoken=${sealLinkToken(key, token)}`;
   } else {
-    const token: DeltaToken = { s: data.stateId, k: 'delta', seq: snap, sel: select.text, f: filterText, iat: nowMs };
+    const token: DeltaToken = { s: stateId, k: 'delta', seq: snap, sel: select.text, f: filterText, iat: nowMs };
     body['@odata.deltaLink'] = `${ctx.baseUrl}/v1.0/users/delta?$deltatoken=${sealLinkToken(key, token)}`;
   }
   return body;

@@ -56,7 +56,7 @@ export function setMailbox(rawParameters: unknown, ctx: ExoCommandContext): stri
       "Cannot process command because of one or more missing mandatory parameters: Identity.");
   }
   const identity = stringParameter('Identity', params.get('Identity')) ?? '';
-  const mailbox = resolveMailbox(ctx.store.mailboxes(), identity);
+  const mailbox = resolveMailbox(ctx.store.mailboxCandidates([identity]), identity);
   const nowMs = ctx.now();
 
   if (mailbox.IsDirSynced) {
@@ -228,8 +228,9 @@ function checkUniqueAcrossMailboxes(mailbox: ExoMailbox, list: string[], ctx: Ex
   const added = list.filter((a) => !own.has(proxyKey(a)) && /^smtp:/i.test(a));
   if (added.length === 0) return;
   const wanted = new Map(added.map((a) => [proxyKey(a), a]));
-  for (const other of ctx.store.mailboxes()) {
-    if (other === mailbox) continue;
+  for (const other of ctx.store.mailboxCandidates(added)) {
+    // By Guid: a filler mailbox may come back as a freshly generated object.
+    if (other === mailbox || other.Guid === mailbox.Guid) continue;
     for (const address of other.EmailAddresses) {
       const clash = wanted.get(proxyKey(address));
       if (clash) {

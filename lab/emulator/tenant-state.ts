@@ -3,14 +3,19 @@
  *
  * One JSON document holds everything the emulator serves: Exchange Online mailboxes, Entra (Graph)
  * users, the app registration(s), the token-signing key and a monotonically increasing change clock.
- * The store keeps it in memory, indexes mailboxes by `Guid` in a stable sort order (so paging is
- * keyset-based and survives concurrent edits), and persists it atomically (tmp file + rename),
- * coalescing bursts of changes into one write.
+ * The store keeps it in memory, keeps mailboxes sorted by `Guid` and Entra users by `id` (so paging
+ * is keyset-based, finds its place by binary search and survives concurrent edits), and persists
+ * it atomically (tmp file + rename), coalescing bursts of changes into one write.
+ *
+ * On top of the persisted objects it can serve a generated {@link Filler} population (benchmarks):
+ * the readers below merge both in key order; the filler itself is never written.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EmulatorStateError } from './emulator-errors.js';
+import type { Filler } from './filler.js';
+import type { OpathValue } from './opath-filter.js';
 
 /** Number of `CustomAttributeN` / `ExtensionCustomAttributeN` properties Exchange has. */
 export const CUSTOM_ATTRIBUTE_COUNT = 15;
@@ -146,6 +151,18 @@ export class ChangeClock {
     return { seq: this.state.seq, us: this.state.lastUs };
   }
 
+  /**
+   * Reserves `n` consecutive ticks for a bulk creation at wall time `nowMs`, ending at `nowMs` when
+   * the clock allows (else right after the last tick); returns the first `(seq, us)`.
+   */
+  reserve(n: number, nowMs: number): { seq: number; us: number } {
+    const us = Math.max(Math.floor(nowMs) * 1000 - (n - 1), this.state.lastUs + 1);
+    const seq = this.state.seq + 1;
+    this.state.lastUs = us + n - 1;
+    this.state.seq += n;
+    return { seq, us };
+  }
+
   /** The sequence number of the last change. */
   get seq(): number {
     return this.state.seq;
@@ -165,11 +182,16 @@ export interface TenantStoreOptions {
 export class TenantStore {
   readonly clock: ChangeClock;
   private sorted: ExoMailbox[] = [];
+  private sortedUsers: GraphUser[] = [];
   private byGuid = new Map<string, ExoMailbox>();
   private usersById = new Map<string, GraphUser>();
+  private fillerSet: Filler | null = null;
+  /** State id while a filler change is in force (memory only: a restart drops the filler). */
+  private fillerStateId: string | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
+  private writing = false;
   private saveError: unknown = null;
 
   private constructor(
@@ -208,34 +230,180 @@ export class TenantStore {
     return store;
   }
 
-  /** Every mailbox, sorted by `Guid` (the stable paging key). Do not mutate the array. */
+  /**
+   * The id of the tenant's current state, which paging and delta tokens carry. The persisted one,
+   * unless the filler was changed since the start: then a fresh one held in memory.
+   */
+  get stateId(): string {
+    return this.fillerStateId ?? this.data.stateId;
+  }
+
+  /** The filler in force, if any. */
+  get filler(): Filler | null {
+    return this.fillerSet;
+  }
+
+  /** Installs (or with null removes) the filler; the tenant gets a new state id either way. */
+  setFiller(filler: Filler | null): void {
+    this.fillerSet = filler;
+    this.fillerStateId = newStateId();
+    // No save for the clock ticks the filler reserved (a save of a large tenant stalls the server
+    // for seconds): they end at the wall time of the call (just after it, after a burst), so stamps
+    // after a restart, which drops the filler, still increase; the next change saves them anyway.
+  }
+
+  /** The persisted mailboxes, sorted by `Guid` (the filler is not included). Do not mutate the array. */
   mailboxes(): readonly ExoMailbox[] {
     return this.sorted;
   }
 
-  mailboxByGuid(guid: string): ExoMailbox | undefined {
-    return this.byGuid.get(guid.toLowerCase());
+  /** Number of mailboxes, filler included. */
+  mailboxCount(): number {
+    return this.sorted.length + (this.fillerSet?.live ?? 0);
   }
 
-  /** Index of the first mailbox whose Guid sorts after `guid` (for keyset paging). */
-  indexAfter(guid: string): number {
-    const key = guid.toLowerCase();
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.sorted[mid] as ExoMailbox).Guid.toLowerCase() <= key) lo = mid + 1;
-      else hi = mid;
+  /**
+   * Every mailbox (filler included) whose Guid sorts after `guid` (all when null), in Guid order.
+   * `prefilter`, when given, is asked first about each filler mailbox that was never edited, with
+   * `peek` answering only the `FILLER_QUICK_PROPERTIES` (undefined for others); false skips the
+   * mailbox without building it. Give it only a test that reads nothing else.
+   */
+  *mailboxesAfter(guid: string | null, prefilter?: (peek: (property: string) => OpathValue | undefined) => boolean): Generator<ExoMailbox, void, undefined> {
+    const sorted = this.sorted;
+    let i = guid === null ? 0 : this.indexAfter(guid);
+    const filler = this.fillerSet;
+    if (!filler) {
+      for (; i < sorted.length; i++) yield sorted[i] as ExoMailbox;
+      return;
     }
-    return lo;
+    let rank = guid === null ? 0 : filler.mailboxRankAfter(guid.toLowerCase());
+    let fillerKey = rank < filler.count ? filler.mailboxGuid(rank) : null;
+    while (i < sorted.length || fillerKey !== null) {
+      const real = sorted[i];
+      if (real && (fillerKey === null || real.Guid.toLowerCase() < fillerKey)) {
+        i++;
+        yield real;
+        continue;
+      }
+      const g = rank;
+      rank++;
+      fillerKey = rank < filler.count ? filler.mailboxGuid(rank) : null;
+      if (prefilter && filler.isPristineMailbox(g) && !prefilter((property) => filler.quickMailboxProperty(g, property))) continue;
+      const mailbox = filler.mailbox(g);
+      if (mailbox) yield mailbox;
+    }
   }
 
+  /**
+   * Every mailbox that may answer to one of `identities` (Exchange `-Identity` values or SMTP
+   * addresses): all persisted mailboxes, and the filler mailboxes whose generated identities decode
+   * to them or that were edited. A superset: callers apply the exact match.
+   */
+  *mailboxCandidates(identities: readonly string[]): Generator<ExoMailbox, void, undefined> {
+    yield* this.sorted;
+    const filler = this.fillerSet;
+    if (!filler) return;
+    const indexes = new Set<number>(filler.editedMailboxIndexes());
+    for (const identity of identities) for (const g of filler.identityCandidates(identity)) indexes.add(g);
+    for (const g of indexes) {
+      const mailbox = filler.mailbox(g);
+      if (mailbox) yield mailbox;
+    }
+  }
+
+  mailboxByGuid(guid: string): ExoMailbox | undefined {
+    const found = this.byGuid.get(guid.toLowerCase());
+    if (found || !this.fillerSet) return found;
+    const g = this.fillerSet.indexOfMailboxGuid(guid);
+    return g < 0 ? undefined : this.fillerSet.mailbox(g);
+  }
+
+  /** The mailbox joined to Entra user `id`, filler included. */
+  mailboxByExternalId(id: string): ExoMailbox | undefined {
+    const key = id.toLowerCase();
+    const found = this.sorted.find((m) => m.ExternalDirectoryObjectId.toLowerCase() === key);
+    if (found || !this.fillerSet) return found;
+    const g = this.fillerSet.indexOfUserId(key);
+    return g < 0 ? undefined : this.fillerSet.mailbox(g);
+  }
+
+  /** Index of the first persisted mailbox whose Guid sorts after `guid` (for keyset paging). */
+  indexAfter(guid: string): number {
+    return indexAfter(this.sorted, guid.toLowerCase(), (m) => m.Guid);
+  }
+
+  /** The persisted Entra users (the filler is not included). Do not mutate the array. */
   graphUsers(): readonly GraphUser[] {
     return this.data.graphUsers;
   }
 
+  /** Number of Entra users, filler included. */
+  graphUserCount(): number {
+    return this.sortedUsers.length + (this.fillerSet?.live ?? 0);
+  }
+
+  /**
+   * Every Entra user (filler included) whose id sorts after `id` (all when null), in id order;
+   * with `changed`, only those whose change sequence lies in `(changed.after, changed.upTo]`
+   * (decided without building filler users, so a small delta round over a huge tenant is cheap).
+   */
+  *graphUsersAfter(id: string | null, changed?: { after: number; upTo: number }): Generator<GraphUser, void, undefined> {
+    const wanted = (seq: number) => !changed || (seq > changed.after && seq <= changed.upTo);
+    const sorted = this.sortedUsers;
+    let i = id === null ? 0 : indexAfter(sorted, id.toLowerCase(), (u) => u.id);
+    const nextReal = (): GraphUser | undefined => {
+      while (i < sorted.length && !wanted((sorted[i] as GraphUser).changeSeq)) i++;
+      return sorted[i];
+    };
+    const filler = this.fillerSet;
+    if (!filler) {
+      for (let user = nextReal(); user; user = nextReal()) {
+        i++;
+        yield user;
+      }
+      return;
+    }
+    const nextRank = fillerRanks(filler, id === null ? 0 : filler.userRankAfter(id.toLowerCase()), changed);
+    let rank = nextRank();
+    let fillerKey = rank < filler.count ? filler.userIdAtRank(rank) : null;
+    for (let real = nextReal(); real || fillerKey !== null; real = nextReal()) {
+      if (real && (fillerKey === null || real.id.toLowerCase() < fillerKey)) {
+        i++;
+        yield real;
+        continue;
+      }
+      const user = filler.user(filler.userAtRank(rank));
+      rank = nextRank();
+      fillerKey = rank < filler.count ? filler.userIdAtRank(rank) : null;
+      if (user) yield user;
+    }
+  }
+
+  /** Tombstones of deleted Entra users, filler included. */
+  graphTombstones(): readonly GraphTombstone[] {
+    const filler = this.fillerSet?.deletions() ?? [];
+    return filler.length ? [...this.data.graphTombstones, ...filler] : this.data.graphTombstones;
+  }
+
   graphUser(id: string): GraphUser | undefined {
-    return this.usersById.get(id.toLowerCase());
+    const found = this.usersById.get(id.toLowerCase());
+    if (found || !this.fillerSet) return found;
+    const g = this.fillerSet.indexOfUserId(id);
+    return g < 0 ? undefined : this.fillerSet.user(g);
+  }
+
+  /** The Entra user with this UPN (case-insensitive), filler included. */
+  graphUserByUpn(upn: string): GraphUser | undefined {
+    const key = upn.toLowerCase();
+    const found = this.data.graphUsers.find((u) => u.userPrincipalName.toLowerCase() === key);
+    const filler = this.fillerSet;
+    if (found || !filler) return found;
+    const indexes = new Set<number>([...filler.identityCandidates(key), ...filler.editedUserIndexes()]);
+    for (const g of indexes) {
+      const user = filler.user(g);
+      if (user?.userPrincipalName.toLowerCase() === key) return user;
+    }
+    return undefined;
   }
 
   app(clientId: string): AppRegistration | undefined {
@@ -247,6 +415,11 @@ export class TenantStore {
     const { seq, us } = this.clock.tick(nowMs);
     mailbox.WhenChangedUs = us;
     mailbox.changeSeq = seq;
+    // A filler mailbox lives on as the edited object (in memory only).
+    if (this.fillerSet && this.byGuid.get(mailbox.Guid.toLowerCase()) !== mailbox) {
+      const g = this.fillerSet.indexOfMailboxGuid(mailbox.Guid);
+      if (g >= 0) this.fillerSet.keepMailbox(g, mailbox);
+    }
     this.changed();
   }
 
@@ -256,6 +429,7 @@ export class TenantStore {
     if (!user) return undefined;
     Object.assign(user, patch);
     user.changeSeq = this.clock.tick(nowMs).seq;
+    if (this.fillerSet && this.usersById.get(user.id.toLowerCase()) !== user) this.fillerSet.keepUser(this.fillerSet.indexOfUserId(user.id), user);
     this.changed();
     return user;
   }
@@ -265,10 +439,24 @@ export class TenantStore {
     const user = this.graphUser(id);
     if (!user) return false;
     const { seq } = this.clock.tick(nowMs);
+    if (this.usersById.get(user.id.toLowerCase()) !== user) {
+      // A filler user: deleted in memory, with its mailbox.
+      this.fillerSet?.delete(this.fillerSet.indexOfUserId(user.id), seq, nowMs);
+      this.changed();
+      return true;
+    }
+    const key = user.id.toLowerCase();
     this.data.graphUsers = this.data.graphUsers.filter((u) => u !== user);
     this.data.graphTombstones.push({ id: user.id, changeSeq: seq, deletedAtMs: nowMs });
-    this.data.mailboxes = this.data.mailboxes.filter((m) => m.ExternalDirectoryObjectId.toLowerCase() !== user.id.toLowerCase());
-    this.reindex();
+    this.data.mailboxes = this.data.mailboxes.filter((m) => m.ExternalDirectoryObjectId.toLowerCase() !== key);
+    // Keep the sorted indexes by removal (no re-sort).
+    this.sortedUsers = this.sortedUsers.filter((u) => u !== user);
+    this.usersById.delete(key);
+    this.sorted = this.sorted.filter((m) => {
+      if (m.ExternalDirectoryObjectId.toLowerCase() !== key) return true;
+      this.byGuid.delete(m.Guid.toLowerCase());
+      return false;
+    });
     this.changed();
     return true;
   }
@@ -291,7 +479,9 @@ export class TenantStore {
       clearTimeout(this.saveTimer);
       this.saveTimer = null;
     }
-    await this.save();
+    // A write in flight may predate the last changes: wait for it, then write those.
+    do await this.save();
+    while ((this.dirty || this.writing) && !this.saveError);
     if (this.saveError) {
       const error = this.saveError;
       this.saveError = null;
@@ -300,13 +490,19 @@ export class TenantStore {
   }
 
   private save(): Promise<void> {
-    if (this.dirty) {
+    // One write at a time, serialised when it starts: with a large tenant and a stream of edits,
+    // serialising at every change while a write is in flight queued copies of the state until
+    // the heap ran out. Changes made during a write are saved by the next one.
+    if (this.dirty && !this.writing) {
       this.dirty = false;
-      // Serialise now (a consistent snapshot), write after any write already in flight.
+      this.writing = true;
       const text = serialise(this.data);
-      this.saving = this.saving.then(() => writeAtomically(this.path, text)).catch((error: unknown) => {
+      this.saving = writeAtomically(this.path, text).catch((error: unknown) => {
         this.saveError = error;
         this.dirty = true;
+      }).finally(() => {
+        this.writing = false;
+        if (this.dirty && !this.saveError) this.changed();
       });
     }
     return this.saving;
@@ -315,8 +511,47 @@ export class TenantStore {
   private reindex(): void {
     this.sorted = [...this.data.mailboxes].sort((a, b) => compareKeys(a.Guid, b.Guid));
     this.byGuid = new Map(this.sorted.map((m) => [m.Guid.toLowerCase(), m]));
+    this.sortedUsers = [...this.data.graphUsers].sort((a, b) => compareKeys(a.id, b.id));
     this.usersById = new Map(this.data.graphUsers.map((u) => [u.id.toLowerCase(), u]));
   }
+}
+
+/** Index of the first item of `sorted` whose key (lower-cased) sorts after `key` (lower case). */
+function indexAfter<T>(sorted: readonly T[], key: string, keyOf: (item: T) => string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(sorted[mid] as T).toLowerCase() <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Iterator over the filler's user ranks from `start` on, skipping deleted users and, with
+ * `changed`, users changed outside the window. When the window misses the creation ticks only the
+ * edited users can qualify, so only they are visited.
+ */
+function fillerRanks(filler: Filler, start: number, changed?: { after: number; upTo: number }): () => number {
+  const wanted = (seq: number) => seq >= 0 && (!changed || (seq > changed.after && seq <= changed.upTo));
+  const [first, last] = filler.generatedUserSeqs;
+  if (changed && (changed.upTo < first || changed.after >= last)) {
+    const ranks = [...filler.editedUserIndexes()].map((g) => filler.userIdRank(g)).filter((r) => r >= start).sort((a, b) => a - b);
+    let next = 0;
+    return () => {
+      while (next < ranks.length) {
+        const rank = ranks[next++] as number;
+        if (wanted(filler.userChangeSeq(filler.userAtRank(rank)))) return rank;
+      }
+      return filler.count;
+    };
+  }
+  let rank = start;
+  return () => {
+    while (rank < filler.count && !wanted(filler.userChangeSeq(filler.userAtRank(rank)))) rank++;
+    return rank < filler.count ? rank++ : filler.count;
+  };
 }
 
 /** Writes tenant data to `path` atomically (used to hand a built state to a spawned emulator). */

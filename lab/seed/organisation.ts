@@ -74,6 +74,11 @@ export interface OrganisationOptions {
   mailboxes?: number;
   /** PRNG seed; change it to get a different but still reproducible organisation. */
   seed?: number;
+  /**
+   * Share (0–1) of generated mailboxes that are cloud-managed. Default: 60 % in the scoped OU,
+   * 50 % outside it. The benchmarks use 1 so that the in-scope count is known from the size.
+   */
+  cloudManagedShare?: number;
 }
 
 const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'James', 'Isabella', 'Lucas',
@@ -115,7 +120,7 @@ export function buildOrganisation(options: OrganisationOptions = {}): SeedUser[]
           display: kind === 'SharedMailbox' ? `${random.pick(DEPARTMENTS)} Team ${i}` : `${given} ${family}`,
           kind,
           parentDn: outside ? LAB_OUS.outside : kind === 'SharedMailbox' ? LAB_OUS.resources : LAB_OUS.scoped,
-          cloudManaged: random.next() < (outside ? 0.5 : 0.6),
+          cloudManaged: random.next() < (options.cloudManagedShare ?? (outside ? 0.5 : 0.6)),
         },
         random,
         usedKeys,
@@ -163,7 +168,7 @@ const FIXED: PersonSpec[] = [
 function fromSpec(spec: PersonSpec, random: Random, usedKeys: Set<string>): SeedUser {
   const key = uniqueKey(spec.key ?? baseKey(spec), usedKeys);
   const entraId = random.uuid();
-  const local = spec.given && spec.family ? `${ascii(spec.given)}.${ascii(spec.family)}`.toLowerCase() : key;
+  const local = spec.given && spec.family ? `${asciiFold(spec.given)}.${asciiFold(spec.family)}`.toLowerCase() : key;
   const localUnique = spec.key || !spec.given ? local : `${local}${key.match(/\d+$/)?.[0] ?? ''}`;
   const upn = `${localUnique}@${LAB_TENANT.mailDomain}`;
   const isPerson = spec.given !== null;
@@ -235,8 +240,8 @@ function buildMailbox(spec: PersonSpec, alias: string, primary: string, random: 
 }
 
 function baseKey(spec: PersonSpec): string {
-  if (spec.given && spec.family) return `${ascii(spec.given)[0]}${ascii(spec.family)}`.toLowerCase().slice(0, 16);
-  return ascii(spec.display).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 16);
+  if (spec.given && spec.family) return `${asciiFold(spec.given)[0]}${asciiFold(spec.family)}`.toLowerCase().slice(0, 16);
+  return asciiFold(spec.display).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 16);
 }
 
 function uniqueKey(base: string, used: Set<string>): string {
@@ -247,7 +252,7 @@ function uniqueKey(base: string, used: Set<string>): string {
 }
 
 /** ASCII folding for address local parts (ü → u, ø → o, apostrophes dropped). */
-function ascii(text: string): string {
+export function asciiFold(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -13,11 +13,10 @@ import type { TokenClient } from './token-client.js';
 /** A Graph user as returned with `$select` (only the selected properties are present). */
 export type GraphUserRecord = Record<string, unknown> & { id: string };
 
-/** The user properties the engine reads: identity plus the on-premises anchors. */
+/** The user properties the engine reads (exactly {@link CloudUser}'s): a full cycle holds them for every synced user. */
 export const GRAPH_ANCHOR_PROPERTIES = [
-  'id', 'displayName', 'userPrincipalName', 'mail', 'proxyAddresses', 'onPremisesImmutableId',
-  'onPremisesSecurityIdentifier', 'onPremisesDistinguishedName', 'onPremisesDomainName',
-  'onPremisesSamAccountName', 'onPremisesUserPrincipalName', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime',
+  'id', 'displayName', 'userPrincipalName', 'onPremisesImmutableId', 'onPremisesSecurityIdentifier',
+  'onPremisesDistinguishedName', 'onPremisesDomainName', 'onPremisesSyncEnabled',
 ] as const;
 
 /** Options of {@link GraphClient}. */

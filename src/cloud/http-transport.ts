@@ -57,7 +57,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       const url = new URL(request.url);
       const isHttps = url.protocol === 'https:';
       const lib = isHttps ? https : http;
-      return new Promise<HttpResponse>((resolve, reject) => {
+      const attempt = (mayRetryStaleSocket: boolean): Promise<HttpResponse> => new Promise<HttpResponse>((resolve, reject) => {
         const req = lib.request(
           url,
           {
@@ -83,9 +83,17 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
           },
         );
         req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
-        req.on('error', (error) => reject(unreachable(url, error)));
+        req.on('error', (error) => {
+          // A kept-alive socket the server closed while idle fails with ECONNRESET/EPIPE (often when
+          // the event loop was busy and missed the close). Every call the engine makes to the cloud
+          // is a read, so sending it again, once, on a fresh socket is safe.
+          const code = (error as NodeJS.ErrnoException).code;
+          if (mayRetryStaleSocket && (code === 'ECONNRESET' || code === 'EPIPE')) resolve(attempt(false));
+          else reject(unreachable(url, error));
+        });
         req.end(request.body);
       });
+      return attempt(true);
     },
     close() {
       httpsAgent.destroy();

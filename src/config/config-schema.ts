@@ -76,6 +76,9 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** The whole configuration file. */
+/** Seconds between incremental cycles when `service.intervalSeconds` is not set. */
+export const DEFAULT_INTERVAL_SECONDS = 120;
+
 export const configSchema = z
   .object({
     tenant: z
@@ -111,7 +114,7 @@ export const configSchema = z
     service: z
       .object({
         /** Seconds between incremental cycles: 2 minutes by default, 15 s at the least. */
-        intervalSeconds: z.number().int().min(15, 'must be at least 15 seconds').max(86_400).default(120),
+        intervalSeconds: z.number().int().min(15, 'must be at least 15 seconds').max(86_400).default(DEFAULT_INTERVAL_SECONDS),
         /** Incremental reads look this far behind the watermark, for Exchange Online's replication lag. */
         overlapSeconds: z.number().int().min(0).max(86_400).default(300),
         /** Hours between full reconciles (which also repair drift). */
@@ -145,7 +148,7 @@ export const configSchema = z
           .default({ host: '127.0.0.1', port: 9464 }),
       })
       .strict()
-      .default({ intervalSeconds: 120, overlapSeconds: 300, reconcileHours: 24, retentionDays: 90, massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 } }),
+      .default({ intervalSeconds: DEFAULT_INTERVAL_SECONDS, overlapSeconds: 300, reconcileHours: 24, retentionDays: 90, massChange: { maxObjectsUpdated: 500, maxValuesRemoved: 1000 }, http: { host: '127.0.0.1', port: 9464 } }),
   })
   .strict();
 

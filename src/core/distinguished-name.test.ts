@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dnDomain, isDnWithin, parseDn } from './distinguished-name.js';
 
@@ -65,5 +66,19 @@ describe('dnDomain', () => {
   it('joins the DC components', () => {
     expect(dnDomain('CN=a,OU=b,DC=corp,DC=contoso,DC=com')).toBe('corp.contoso.com');
     expect(dnDomain('CN=a')).toBeNull();
+  });
+});
+
+describe('parseDn fast path', () => {
+  it('reads an unescaped value exactly as the escape-resolving path reads it (property)', () => {
+    // Values without DN specials; the first character is also written as a hex escape to force the slow path.
+    const value = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', 'Z', ' ', 'ü', '東', '-', '.', '1', '☃') }).filter((v) => !v.startsWith(' '));
+    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 4 }), (values) => {
+      const plain = values.map((v, i) => `${i === 0 ? 'CN' : 'OU'}=${v}`).join(',');
+      const hex = [...Buffer.from(values[0]![0]!, 'utf8')].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+      const escaped = [`CN=${hex}${values[0]!.slice(values[0]![0]!.length)}`, ...values.slice(1).map((v) => `OU=${v}`)].join(',');
+      expect(parseDn(plain)).toEqual(parseDn(escaped));
+      expect(parseDn(plain)!.map((rdn) => rdn[0]!.value)).toEqual(values.map((v) => v.replace(/ +$/, '')));
+    }));
   });
 });

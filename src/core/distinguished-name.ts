@@ -47,6 +47,24 @@ export function parseDn(dn: string): DnAttribute[][] | null {
       i++;
       while (dn[i] === ' ') i++;
     } else {
+      // Fast path: a value without escapes is its text up to the separator, trailing spaces dropped.
+      let end = i;
+      while (end < dn.length && dn[end] !== ',' && dn[end] !== ';' && dn[end] !== '+' && dn[end] !== '\\') end++;
+      if (dn[end] !== '\\') {
+        rdn.push({ type, value: dn.slice(i, end).replace(/ +$/, '') });
+        i = end;
+        const separator = dn[i];
+        if (separator === undefined) {
+          rdns.push(rdn);
+          return rdns;
+        }
+        i++;
+        if (separator !== '+') {
+          rdns.push(rdn);
+          rdn = [];
+        }
+        continue;
+      }
       while (i < dn.length && !',;+'.includes(dn[i]!)) {
         if (dn[i] === '\\') {
           const hex = /^[0-9a-fA-F]{2}/.exec(dn.slice(i + 1, i + 3));
@@ -101,10 +119,31 @@ export function dnKeys(dn: string): string[] | null {
 /** True when `dn` is `base` or lies under it (whole RDNs, case-insensitive, escapes resolved). */
 export function isDnWithin(dn: string, base: string): boolean {
   const leaf = dnKeys(dn);
-  const root = dnKeys(base);
-  if (!leaf || !root || root.length > leaf.length) return false;
+  return leaf !== null && areKeysWithin(leaf, baseKeys(base));
+}
+
+/** True when the DN with RDN keys `leaf` ({@link dnKeys}) is `base` or lies under it. */
+export function isKeysWithin(leaf: readonly string[], base: string): boolean {
+  return areKeysWithin(leaf, baseKeys(base));
+}
+
+function areKeysWithin(leaf: readonly string[], root: readonly string[] | null): boolean {
+  if (!root || root.length > leaf.length) return false;
   const offset = leaf.length - root.length;
   return root.every((key, i) => key === leaf[offset + i]);
+}
+
+/** Scope bases are few and asked about once per object: parse each once (bounded, for long-lived processes). */
+const baseKeyCache = new Map<string, string[] | null>();
+
+function baseKeys(base: string): string[] | null {
+  let keys = baseKeyCache.get(base);
+  if (keys === undefined) {
+    keys = dnKeys(base);
+    if (baseKeyCache.size >= 1000) baseKeyCache.clear();
+    baseKeyCache.set(base, keys);
+  }
+  return keys;
 }
 
 /** The DNS domain named by the DN's `DC=` components (`DC=corp,DC=example,DC=com` → `corp.example.com`), or null. */

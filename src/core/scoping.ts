@@ -6,7 +6,7 @@
 import type { CloudMailbox } from './cloud-mailbox.js';
 import type { CloudUser } from './cloud-user.js';
 import type { DirectoryObject } from './directory-object.js';
-import { dnDomain, isDnWithin, parseDn } from './distinguished-name.js';
+import { dnDomain, dnKeys, isKeysWithin } from './distinguished-name.js';
 import { objectFailure, type ObjectFailure } from './object-failure.js';
 import { isSupportedRecipientType, SUPPORTED_RECIPIENT_TYPES } from './recipient-types.js';
 
@@ -113,14 +113,15 @@ export function scopeDirectoryObject(user: CloudUser, object: DirectoryObject, s
 
   let containerPassed: boolean;
   let containerDetail: string;
+  const leafKeys = scope.ous.length === 0 ? null : dnKeys(object.distinguishedName);
   if (scope.ous.length === 0) {
     containerPassed = true;
     containerDetail = 'no OU filter: the whole domain is in scope';
-  } else if (parseDn(object.distinguishedName) === null) {
+  } else if (leafKeys === null) {
     containerPassed = false;
     containerDetail = `the DN ${object.distinguishedName} cannot be parsed`;
   } else {
-    const ou = scope.ous.find((base) => isDnWithin(object.distinguishedName, base));
+    const ou = scope.ous.find((base) => isKeysWithin(leafKeys, base));
     containerPassed = ou !== undefined;
     containerDetail = ou !== undefined ? `${object.distinguishedName} is under ${ou}` : `${object.distinguishedName} is under none of: ${scope.ous.join(' | ')}`;
   }

@@ -37,6 +37,12 @@ export interface DirectoryIdentity {
 export interface DirectoryPort {
   /** Objects matching each anchor separately: immutableId against mS-DS-ConsistencyGuid OR objectGUID; sid against objectSid; externalDirectoryObjectId against msDS-ExternalDirectoryObjectId. Searches the whole domain (base DN), users only. */
   findByAnchors(query: AnchorQuery): Promise<AnchorCandidates>;
+  /**
+   * Every user object ((objectCategory=person)(objectClass=user), the set {@link findByAnchors}
+   * searches) under the base DN, with the same attributes, one page at a time: what a full cycle
+   * indexes instead of searching once per mailbox.
+   */
+  listUsers(): AsyncIterable<DirectoryObject[]>;
   /** Base search on `<GUID=…>`; null when gone. */
   readByGuid(objectGuid: Buffer): Promise<DirectoryObject | null>;
   /** ONE LDAP modify for this object with all changes, addressed by `<GUID=…>` (so a rename/move in between can't misdirect it). Guard: refuses (throws WriteRefusedError before sending anything) any attribute not in the catalogue, any attribute outside the configured attribute set, an empty change list is a no-op. Never add/delete/modDN: the class must have no code path that does. */

@@ -57,7 +57,7 @@ export function tlsOptionsFor(caPem: string | undefined): ConnectionOptions {
 }
 
 /**
- * Wraps a socket factory so it works once. ldapts silently reconnects a dropped connection on
+ * Wraps a socket factory so it works once, with TCP_NODELAY. ldapts silently reconnects a dropped connection on
  * the next operation — unbound (so the DC would answer "access denied" for an outage) and, for
  * StartTLS, without TLS. The adapter reconnects itself instead, so a second socket is refused.
  */
@@ -66,7 +66,11 @@ function once<F extends (...args: never[]) => Socket>(factory: F): F {
   return ((...args: Parameters<F>) => {
     if (!used) {
       used = true;
-      return factory(...args);
+      const socket = factory(...args);
+      // Requests are small and several are in flight at once: with Nagle's algorithm each would
+      // wait for the ACK of the one before (a delayed ACK is 40 ms).
+      socket.setNoDelay(true);
+      return socket;
     }
     const refused = new Socket();
     process.nextTick(() => refused.destroy(Object.assign(new Error('silent reconnect refused: the adapter reconnects and binds itself'), { code: 'ERECONNECTREFUSED' })));

@@ -21,6 +21,7 @@ import {
 import type { AnchorCandidates, AnchorQuery, DirectoryIdentity, DirectoryPort } from './directory-port.js';
 import { connectFirstUsable, validateUrls, type ReadModifyConnection } from './ldap-connector.js';
 import { guardChanges } from './write-guard.js';
+import { readAhead } from '../async/read-ahead.js';
 
 /** Options of {@link LdapDirectory}. */
 export interface LdapDirectoryOptions {
@@ -37,7 +38,7 @@ export interface LdapDirectoryOptions {
   attributeSet: AttributeSetName;
   /** StartTLS for `ldap://` URLs (default true; false is refused). */
   startTls?: boolean;
-  /** Entries per page (default 500; AD's MaxPageSize is 1000). */
+  /** Entries per page (default 1000, AD's default MaxPageSize: fewer round trips for large reads). */
   pageSize?: number;
   /** Connect and per-operation timeout in ms (default 30 000). */
   timeoutMs?: number;
@@ -86,7 +87,7 @@ export class LdapDirectory implements DirectoryPort {
   constructor(options: LdapDirectoryOptions) {
     validateUrls(options.urls, options.startTls);
     if (!options.baseDn) throw new DirectoryConfigError('no base DN configured for the directory');
-    const pageSize = options.pageSize ?? 500;
+    const pageSize = options.pageSize ?? 1000;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new DirectoryConfigError(`page size must be 1–1000 (AD's MaxPageSize), got ${pageSize}`);
     this.options = { ...options, urls: [...options.urls] };
     this.pageSize = pageSize;
@@ -123,6 +124,32 @@ export class LdapDirectory implements DirectoryPort {
       : Promise.resolve([]);
     const [a, b, c] = await Promise.all([byImmutableId, bySid, byExternal]);
     return { byImmutableId: a, bySid: b, byExternalDirectoryObjectId: c };
+  }
+
+  async *listUsers(): AsyncIterable<DirectoryObject[]> {
+    const context = { operation: 'search', target: this.options.baseDn };
+    // Streamed page by page, so the caller holds what it keeps, not the whole result set; not
+    // repeated after a drop (the pages already handed out cannot be taken back).
+    const connection = await this.bound();
+    this.counters.searches++;
+    try {
+      const pages = connection.client.searchPaginated(this.options.baseDn, {
+        scope: 'sub', filter: new AndFilter({ filters: USER_FILTERS }), attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
+        explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, paged: { pageSize: this.pageSize },
+      });
+      // The next page is requested before this one is converted and handed out, so the DC
+      // works on it meanwhile instead of waiting for the engine.
+      for await (const page of readAhead(pages, 2)) {
+        this.counters.pages++;
+        yield page.searchEntries.map(toDirectoryObject);
+      }
+    } catch (error) {
+      if (!connection.client.isConnected) {
+        this.forget(connection);
+        throw toDirectoryError(error, { ...context, url: connection.url });
+      }
+      throw mapError(error, { ...context, url: connection.url });
+    }
   }
 
   async readByGuid(objectGuid: Buffer): Promise<DirectoryObject | null> {

@@ -1,7 +1,7 @@
 /**
  * One cycle of the long-running service, with the state store: plan every mailbox first (no
  * writes), stop at the mass-change guard if the plan is too large, otherwise apply the planned
- * writes one object at a time — each behind a recorded intent and committed with its journal
+ * writes, a few objects at a time — each behind a recorded intent and committed with its journal
  * entry, link and log record in one transaction. The watermark advances with the cycle's commit.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,11 +11,13 @@ import { detectDrift, hashAppliedValues } from '../core/safety/drift.js';
 import { incrementalFilter } from '../core/safety/incremental-window.js';
 import { evaluateMassChange, type MassChangeThresholds } from '../core/safety/mass-change-guard.js';
 import { nextRetry } from '../core/safety/retry-backoff.js';
-import type { CycleKind, StateStore, WatermarkKey } from '../store/state-store.js';
+import type { CommitObjectResultInput, CycleKind, StateStore, WatermarkKey } from '../store/state-store.js';
 import type { MailboxSource, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, type ProcessContext } from './process-mailbox.js';
 import type { ServiceMetrics } from './service-metrics.js';
-import { countOutcome, FULL_CYCLE_FILTER, loadSyncedUsers, newSummary, type SyncSummary } from './sync-cycle.js';
+import { mapConcurrent } from '../async/concurrent-map.js';
+import { readAhead } from '../async/read-ahead.js';
+import { countOutcome, FULL_CYCLE_FILTER, loadFullCycleSources, MAILBOX_PAGES_AHEAD, newSummary, OBJECTS_IN_FLIGHT, type SyncSummary } from './sync-cycle.js';
 
 /** Everything a service cycle needs. */
 export interface ServiceCycleDeps {
@@ -56,42 +58,63 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   const timer = deps.metrics.cycleDuration.startTimer({ kind });
 
   // Which mailboxes: all, or those changed since the watermark, plus objects whose retry is due.
-  const users = kind === 'incremental' ? null : await loadSyncedUsers(deps.users);
-  const lookupUser = (id: string) => (users ? Promise.resolve(users.get(id.toLowerCase()) ?? null) : deps.users.getUser(id));
   const filter = kind === 'incremental' && watermark ? incrementalFilter(new Date(watermark.value), deps.overlapMs) : FULL_CYCLE_FILTER;
+  // The first mailbox pages download while AD and Graph are read.
+  const pages = readAhead(deps.mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
+  // Full and reconcile cycles read everything once; an incremental one looks up the few it reads.
+  const sources = kind === 'incremental' ? null : await loadFullCycleSources(deps.users, context.domains).catch(async (error: unknown) => {
+    await pages.close().catch(() => undefined);
+    throw error;
+  });
+  const users = sources?.users ?? null;
+  const lookupUser = (id: string) => (users ? Promise.resolve(users.get(id)) : deps.users.getUser(id));
+  const domains = sources?.domains ?? context.domains;
 
-  const planContext: ProcessContext = { ...context, cycleId, dryRun: false, planOnly: true, lookupUser };
+  const planContext: ProcessContext = { ...context, domains, cycleId, dryRun: false, planOnly: true, lookupUser };
   const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }> }> = [];
   const seen = new Set<string>();
 
-  const plan = async (mailbox: ExoRecord) => {
-    const id = typeof mailbox.ExternalDirectoryObjectId === 'string' ? mailbox.ExternalDirectoryObjectId.toLowerCase() : '';
-    if (id && seen.has(id)) return;
-    if (id) seen.add(id);
-    summary.mailboxesRead++;
-    const outcome = await processMailbox(mailbox, planContext);
-    if (outcome.kind === 'updated') {
-      planned.push({ mailbox, outcome });
-      return;
+  /** Plans a batch of mailboxes (several at once); false when a stop was requested midway. */
+  const plan = async (batch: readonly ExoRecord[]): Promise<boolean> => {
+    const fresh = batch.filter((mailbox) => {
+      const id = typeof mailbox.ExternalDirectoryObjectId === 'string' ? mailbox.ExternalDirectoryObjectId.toLowerCase() : '';
+      if (id && seen.has(id)) return false;
+      if (id) seen.add(id);
+      return true;
+    });
+    const outcomes = await mapConcurrent(fresh, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox, planContext));
+    // Results of objects nothing is written to are committed a batch at a time: one fsync, not one each.
+    const results: CommitObjectResultInput[] = [];
+    let stopped = false;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!outcome) {
+        stopped = true;
+        break;
+      }
+      summary.mailboxesRead++;
+      if (outcome.kind === 'updated') {
+        planned.push({ mailbox: fresh[i]!, outcome });
+        continue;
+      }
+      count(summary, outcome, deps.metrics);
+      // Cloud-side skips are counted, not logged, every cycle (spec §6); the rest is committed now.
+      if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') {
+        const input = await resultInput(outcome, undefined, kind, cycleId, deps);
+        if (input) results.push(input);
+      }
     }
-    count(summary, outcome, deps.metrics);
-    // Cloud-side skips are counted, not logged, every cycle (spec §6); the rest is committed now.
-    if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') {
-      await commitOutcome(outcome, undefined, kind, cycleId, deps);
-    }
+    if (results.length > 0) await store.commitObjectResults(results);
+    return !stopped;
   };
 
-  for await (const page of deps.mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT })) {
-    for (const mailbox of page) {
-      if (deps.stopping()) return abort(cycleId, kind, summary, deps, timer);
-      await plan(mailbox);
-    }
+  for await (const page of pages) {
+    if (deps.stopping() || !(await plan(page))) return abort(cycleId, kind, summary, deps, timer);
   }
   if (kind === 'incremental') {
     for (const retry of await store.dueRetries(context.now())) {
       if (seen.has(retry.entraId.toLowerCase())) continue;
       const mailbox = await deps.mailboxes.getMailbox(retry.entraId, MAILBOX_SELECT);
-      if (mailbox) await plan(mailbox);
+      if (mailbox && !(await plan([mailbox]))) return abort(cycleId, kind, summary, deps, timer);
     }
   }
 
@@ -112,15 +135,16 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   }
 
   // Apply: each planned object again, now writing, behind an intent and journaled.
-  const applyContext: ProcessContext = { ...context, cycleId, dryRun: false, lookupUser };
-  for (const { mailbox } of planned) {
-    if (deps.stopping()) return abort(cycleId, kind, summary, deps, timer);
+  const applyContext: ProcessContext = { ...context, domains, cycleId, dryRun: false, lookupUser };
+  const applied = await mapConcurrent(planned, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, async ({ mailbox }) => {
     let intentId: number | undefined;
     const outcome = await processMailbox(mailbox, { ...applyContext, writer: intentWriter(store, cycleId, (id) => (intentId = id)) });
     // A failed modify resolves its intent as not applied (no journal entry) in the same commit.
     await commitOutcome(outcome, intentId, kind, cycleId, deps);
     count(summary, outcome, deps.metrics);
-  }
+    return true;
+  });
+  if (applied.includes(undefined)) return abort(cycleId, kind, summary, deps, timer);
 
   summary.durationMs = context.now().getTime() - started.getTime();
   // The next incremental cycle reads what changed since this one started, minus the overlap
@@ -158,18 +182,27 @@ export async function commitOutcome(outcome: MailboxOutcome, intentId: number | 
     if (drift.length) deps.logger.warn({ cycleId, entraId, dn: write.target.distinguishedName, attributes: drift.map((d) => d.attribute), whenChanged }, 'drift: attributes edited directly in AD were restored to the cloud values');
     return;
   }
+  const input = await resultInput(outcome, intentId, kind, cycleId, deps);
+  if (input) await store.commitObjectResult(input);
+}
+
+/**
+ * What to commit for an object the cycle did not write (unchanged, skipped or failed), or null
+ * when there is nothing new to say. The plan phase commits a page of these in one transaction.
+ */
+export async function resultInput(outcome: Exclude<MailboxOutcome, { kind: 'updated' }>, intentId: number | undefined, kind: CycleKind, cycleId: string, deps: { store: StateStore; context: { now: () => Date } }): Promise<CommitObjectResultInput | null> {
+  const { store, context } = deps;
   if (outcome.kind === 'unchanged') {
     // Nothing to write, and AD is what we want: remember it as applied, so a later reconcile can tell drift.
     const { target, desired, entraId } = outcome;
     const hash = hashAppliedValues(desired);
     // Incremental reads overlap (replication lag), so they see recent mailboxes again and again:
     // one already known to be in step is counted, not logged again.
-    if (kind === 'incremental' && (await store.getLink(entraId))?.valuesHash === hash && !(await store.getRetryState(entraId))) return;
-    await store.commitObjectResult({
+    if (kind === 'incremental' && (await store.getLink(entraId))?.valuesHash === hash && !(await store.getRetryState(entraId))) return null;
+    return {
       cycleId, record: outcome.record, clearFailure: entraId,
       link: { entraId, objectGuid: target.objectGuid, domain: outcome.domain.name, dn: target.distinguishedName, valuesHash: hash, values: desired, appliedAt: context.now() },
-    });
-    return;
+    };
   }
   const entraId = outcome.record.sourceIdentity.id ?? '';
   if (outcome.kind === 'failed') {
@@ -177,10 +210,9 @@ export async function commitOutcome(outcome: MailboxOutcome, intentId: number | 
     const decision = nextRetry((previous?.failures ?? 0) + 1, context.now());
     // After the last attempt the object stays reported as failing, and is retried by the daily reconcile only.
     const nextAttemptAt = 'retryAt' in decision ? decision.retryAt : new Date(context.now().getTime() + 365 * 86_400_000);
-    await store.commitObjectResult({ cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), failure: { entraId, code: outcome.failure.code, nextAttemptAt } });
-    return;
+    return { cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), failure: { entraId, code: outcome.failure.code, nextAttemptAt } };
   }
-  await store.commitObjectResult({ cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), ...(entraId ? { clearFailure: entraId } : {}) });
+  return { cycleId, record: outcome.record, ...(intentId !== undefined ? { intentId } : {}), ...(entraId ? { clearFailure: entraId } : {}) };
 }
 
 /** A writer that records the intent (durably) before the modify, and hands its id to `onIntent`. */

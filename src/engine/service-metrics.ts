@@ -40,6 +40,7 @@ export class ServiceMetrics {
     };
     return {
       findByAnchors: (query: AnchorQuery): Promise<AnchorCandidates> => time('search', () => port.findByAnchors(query)),
+      listUsers: () => timedPages(port.listUsers(), () => this.ldapLatency.startTimer({ operation: 'page' })),
       readByGuid: (guid: Buffer): Promise<DirectoryObject | null> => time('read', () => port.readByGuid(guid)),
       modify: (guid: Buffer, changes: readonly AttributeChange[]) => time('modify', () => port.modify(guid, changes)),
       missingSchemaAttributes: (names) => time('schema', () => port.missingSchemaAttributes(names)),
@@ -48,5 +49,21 @@ export class ServiceMetrics {
       whoAmI: () => port.whoAmI(),
       close: () => port.close(),
     };
+  }
+}
+
+/** Times each page of a paged read (the whole read can take minutes; a page is the unit of waiting). */
+async function* timedPages<T>(pages: AsyncIterable<T>, startTimer: () => () => void): AsyncIterable<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const end = startTimer();
+      const next = await iterator.next().finally(end);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // A consumer that stops early must still end the underlying search.
+    await iterator.return?.();
   }
 }

@@ -6,8 +6,11 @@
 import type { FailureCode } from '../core/object-failure.js';
 import type { ProvisioningRecord } from '../core/provisioning-record.js';
 import type { SkipReason } from '../core/scoping.js';
-import type { GraphUserRecord } from '../cloud/graph-client.js';
-import type { MailboxSource, ProvisioningLogSink, UserSource } from './engine-ports.js';
+import { SnapshotDirectory } from '../directory/snapshot-directory.js';
+import { mapConcurrent } from '../async/concurrent-map.js';
+import { readAhead } from '../async/read-ahead.js';
+import { loadSyncedUsers, type SyncedUsers } from './synced-users.js';
+import type { MailboxSource, ProvisioningLogSink, ServedDomain, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
 
 /** Counts of one cycle. */
@@ -16,6 +19,12 @@ export interface SyncSummary {
   dryRun: boolean;
   startedAt: string;
   durationMs: number;
+  /**
+   * Where a full cycle's time went (ms): reading AD and Graph at the start (concurrently; the
+   * first mailbox pages download meanwhile), then the time spent waiting for Exchange Online
+   * pages, processing them (matching, diff, writes) and appending their log records.
+   */
+  timings?: CycleTimings;
   mailboxesRead: number;
   inScope: number;
   updated: number;
@@ -27,6 +36,15 @@ export interface SyncSummary {
   valuesRemoved: number;
 }
 
+/** See {@link SyncSummary.timings}. */
+export interface CycleTimings {
+  directoryReadMs: number;
+  usersReadMs: number;
+  pageWaitMs: number;
+  processMs: number;
+  logMs: number;
+}
+
 /** Options of {@link runSyncCycle}. */
 export interface SyncCycleOptions {
   mailboxes: MailboxSource;
@@ -36,6 +54,15 @@ export interface SyncCycleOptions {
   /** Called after each mailbox with the running counts. */
   onProgress?: (summary: SyncSummary) => void;
 }
+
+/**
+ * Objects processed at once within a page: their LDAP writes (and, in incremental cycles, lookups)
+ * are in flight together on the one connection, which keeps the DC busy (see docs/performance.md).
+ */
+export const OBJECTS_IN_FLIGHT = 8;
+
+/** Exchange Online pages fetched ahead of the one being processed (a page is up to 1000 mailboxes). */
+export const MAILBOX_PAGES_AHEAD = 2;
 
 /** The server-side filter of a full cycle (cloud-managed is filtered client-side: it is not filterable). */
 export const FULL_CYCLE_FILTER = 'IsDirSynced -eq $true';
@@ -71,11 +98,25 @@ export function countOutcome(summary: SyncSummary, outcome: MailboxOutcome): voi
   }
 }
 
-/** Every synced Entra user by lower-cased id: one paged read beats one Graph call per mailbox (999 a page). */
-export async function loadSyncedUsers(users: UserSource): Promise<Map<string, GraphUserRecord>> {
-  const map = new Map<string, GraphUserRecord>();
-  for await (const page of users.listSyncedUserPages()) for (const user of page) map.set(user.id.toLowerCase(), user);
-  return map;
+/**
+ * What a full cycle looks objects up in: every synced Entra user (one paged Graph read) and, per
+ * domain, every AD user (one paged LDAP read, see {@link SnapshotDirectory}), read concurrently.
+ * Per-mailbox lookups would cost one Graph call and three LDAP searches per mailbox.
+ */
+export async function loadFullCycleSources(users: UserSource, domains: readonly ServedDomain[], timings?: CycleTimings): Promise<{ users: SyncedUsers; domains: ServedDomain[] }> {
+  const snapshots = domains.map((domain) => ({ ...domain, directory: new SnapshotDirectory(domain.directory) }));
+  const started = Date.now();
+  const timed = <T>(work: Promise<T>, key: 'directoryReadMs' | 'usersReadMs') => work.then((result) => {
+    if (timings) timings[key] = Math.max(timings[key], Date.now() - started);
+    return result;
+  });
+  const [synced] = await Promise.all([timed(loadSyncedUsers(users), 'usersReadMs'), ...snapshots.map((domain) => timed(domain.directory.load(), 'directoryReadMs'))]);
+  return { users: synced, domains: snapshots };
+}
+
+/** Zeroed timings for a cycle. */
+export function newTimings(): CycleTimings {
+  return { directoryReadMs: 0, usersReadMs: 0, pageWaitMs: 0, processMs: 0, logMs: 0 };
 }
 
 /** Runs one full cycle and returns its summary. Throws when the cycle cannot go on (fatal errors). */
@@ -83,20 +124,36 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
   const { context } = options;
   const started = context.now();
   const summary = newSummary(context.cycleId, context.dryRun, started);
-  const users = await loadSyncedUsers(options.users);
-  const ctx: ProcessContext = { ...context, lookupUser: (id) => Promise.resolve(users.get(id.toLowerCase()) ?? null) };
+  // The first mailbox pages download while AD and Graph are read.
+  const pages = readAhead(options.mailboxes.getMailboxPages({ filter: FULL_CYCLE_FILTER, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
+  const timings = newTimings();
+  summary.timings = timings;
+  const sources = await loadFullCycleSources(options.users, context.domains, timings).catch(async (error: unknown) => {
+    await pages.close().catch(() => undefined);
+    throw error;
+  });
+  const { users, domains } = sources;
+  const ctx: ProcessContext = { ...context, domains, lookupUser: (id) => Promise.resolve(users.get(id)) };
 
-  for await (const page of options.mailboxes.getMailboxPages({ filter: FULL_CYCLE_FILTER, select: MAILBOX_SELECT })) {
+  let mark = Date.now();
+  for await (const page of pages) {
+    timings.pageWaitMs += Date.now() - mark;
+    mark = Date.now();
     const records: ProvisioningRecord[] = [];
-    for (const mailbox of page) {
+    const outcomes = await mapConcurrent(page, { limit: OBJECTS_IN_FLIGHT }, (mailbox) => processMailbox(mailbox, ctx));
+    for (const outcome of outcomes) {
+      if (!outcome) continue;
       summary.mailboxesRead++;
-      const outcome = await processMailbox(mailbox, ctx);
       countOutcome(summary, outcome);
       // Cloud-side skips are counted only; the rest (from matching on) gets a record.
       if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') records.push(outcome.record);
       options.onProgress?.(summary);
     }
+    timings.processMs += Date.now() - mark;
+    mark = Date.now();
     await options.log.append(records);
+    timings.logMs += Date.now() - mark;
+    mark = Date.now();
   }
   summary.durationMs = context.now().getTime() - started.getTime();
   return summary;

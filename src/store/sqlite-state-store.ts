@@ -645,38 +645,44 @@ export class SqliteStateStore implements StateStore {
   }
 
   async commitObjectResult(input: CommitObjectResultInput): Promise<CommitObjectResult> {
+    return this.write('committing an object result', () => this.commitOne(input));
+  }
+
+  async commitObjectResults(inputs: readonly CommitObjectResultInput[]): Promise<CommitObjectResult[]> {
+    return this.write('committing object results', () => inputs.map((input) => this.commitOne(input)));
+  }
+
+  private commitOne(input: CommitObjectResultInput): CommitObjectResult {
     const { cycleId, record } = input;
-    return this.write('committing an object result', () => {
-      const cycle = this.openCycleRow(cycleId, 'object results');
-      if (record.cycleId !== cycleId) throw this.conflict(`record ${record.id} belongs to cycle ${record.cycleId}, not ${cycleId}`);
-      if (input.clearFailure !== undefined && input.failure !== undefined) throw this.conflict('an object result cannot both clear and record a failure');
-      if (cycle.dry_run === 1 && (input.journal || input.link || input.intentId !== undefined)) {
-        throw this.conflict(`cycle ${cycleId} is a dry run: it has no writes to journal or link`);
+    const cycle = this.openCycleRow(cycleId, 'object results');
+    if (record.cycleId !== cycleId) throw this.conflict(`record ${record.id} belongs to cycle ${record.cycleId}, not ${cycleId}`);
+    if (input.clearFailure !== undefined && input.failure !== undefined) throw this.conflict('an object result cannot both clear and record a failure');
+    if (cycle.dry_run === 1 && (input.journal || input.link || input.intentId !== undefined)) {
+      throw this.conflict(`cycle ${cycleId} is a dry run: it has no writes to journal or link`);
+    }
+    let intent: Row | undefined;
+    if (input.intentId !== undefined) {
+      intent = this.get('SELECT * FROM write_intents WHERE id = ?', input.intentId);
+      if (!intent) throw this.notFound(`no write intent ${input.intentId}`);
+      if (intent.status !== 'pending') throw this.conflict(`write intent ${input.intentId} is already ${intent.status as string}: its result was committed once`);
+      if (intent.cycle_id !== cycleId) throw this.conflict(`write intent ${input.intentId} belongs to cycle ${intent.cycle_id as string}, not ${cycleId}`);
+      if (input.journal && normalizeObjectGuid(input.journal.objectGuid) !== intent.object_guid) {
+        throw this.conflict(`the journal entry names object ${normalizeObjectGuid(input.journal.objectGuid)}, but write intent ${input.intentId} is for ${intent.object_guid as string}`);
       }
-      let intent: Row | undefined;
-      if (input.intentId !== undefined) {
-        intent = this.get('SELECT * FROM write_intents WHERE id = ?', input.intentId);
-        if (!intent) throw this.notFound(`no write intent ${input.intentId}`);
-        if (intent.status !== 'pending') throw this.conflict(`write intent ${input.intentId} is already ${intent.status as string}: its result was committed once`);
-        if (intent.cycle_id !== cycleId) throw this.conflict(`write intent ${input.intentId} belongs to cycle ${intent.cycle_id as string}, not ${cycleId}`);
-        if (input.journal && normalizeObjectGuid(input.journal.objectGuid) !== intent.object_guid) {
-          throw this.conflict(`the journal entry names object ${normalizeObjectGuid(input.journal.objectGuid)}, but write intent ${input.intentId} is for ${intent.object_guid as string}`);
-        }
-      }
-      // The record goes last, so a duplicate id (or any later failure) proves the rollback of the rest.
-      const journalId = input.journal ? this.insertJournal(cycleId, input.journal, input.intentId ?? null) : null;
-      if (intent) {
-        this.run('UPDATE write_intents SET status = ?, resolved_at = ?, journal_id = ? WHERE id = ?',
-          journalId === null ? 'not-applied' : 'applied', ms(this.now()), journalId, input.intentId);
-      }
-      if (input.link) this.upsertLinkRow(input.link);
-      for (const d of input.drift ?? []) this.insertDrift({ ...d, cycleId });
-      let retryState: RetryState | null = null;
-      if (input.clearFailure !== undefined) this.run('DELETE FROM object_failures WHERE entra_id = ?', input.clearFailure);
-      if (input.failure) retryState = this.recordFailureRow(input.failure.entraId, input.failure.code, input.failure.nextAttemptAt, cycleId);
-      this.insertRecord(record);
-      return { journalId, retryState };
-    });
+    }
+    // The record goes last, so a duplicate id (or any later failure) proves the rollback of the rest.
+    const journalId = input.journal ? this.insertJournal(cycleId, input.journal, input.intentId ?? null) : null;
+    if (intent) {
+      this.run('UPDATE write_intents SET status = ?, resolved_at = ?, journal_id = ? WHERE id = ?',
+        journalId === null ? 'not-applied' : 'applied', ms(this.now()), journalId, input.intentId);
+    }
+    if (input.link) this.upsertLinkRow(input.link);
+    for (const d of input.drift ?? []) this.insertDrift({ ...d, cycleId });
+    let retryState: RetryState | null = null;
+    if (input.clearFailure !== undefined) this.run('DELETE FROM object_failures WHERE entra_id = ?', input.clearFailure);
+    if (input.failure) retryState = this.recordFailureRow(input.failure.entraId, input.failure.code, input.failure.nextAttemptAt, cycleId);
+    this.insertRecord(record);
+    return { journalId, retryState };
   }
 
   async abandonIntent(intentId: number, reason: string): Promise<Intent> {

@@ -460,6 +460,31 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
         await store.close();
       });
 
+      it('commits a batch of results in one call, in order, all or none', async () => {
+        const { clock, store } = await setup();
+        await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+        const link = (entraId: string, objectGuid: string) => ({ entraId, objectGuid, domain: 'contoso.com', dn: DN_A, valuesHash: `h-${entraId}`, appliedAt: clock.now() });
+        const first = makeRecord({ cycleId: 'c', at: clock.now() });
+        const second = makeRecord({ cycleId: 'c', at: clock.now() });
+        const before = await counts(store, 'c');
+        // The second result reuses the first's record id: the whole batch rolls back.
+        await expect(store.commitObjectResults([
+          { cycleId: 'c', record: first, link: link(ENTRA_A, GUID_A) },
+          { cycleId: 'c', record: { ...second, id: first.id }, link: link(ENTRA_B, GUID_B) },
+        ])).rejects.toBeInstanceOf(StateStoreConflict);
+        expect(await counts(store, 'c')).toEqual(before);
+        expect(await store.getLink(ENTRA_A)).toBeNull();
+
+        const results = await store.commitObjectResults([
+          { cycleId: 'c', record: first, link: link(ENTRA_A, GUID_A) },
+          { cycleId: 'c', record: second, link: link(ENTRA_B, GUID_B) },
+        ]);
+        expect(results).toHaveLength(2);
+        expect((await store.getLink(ENTRA_A))?.valuesHash).toBe(`h-${ENTRA_A}`);
+        expect((await store.getLink(ENTRA_B))?.valuesHash).toBe(`h-${ENTRA_B}`);
+        expect(await store.commitObjectResults([])).toEqual([]);
+      });
+
       it('writes nothing of the record, journal, link, intent, retry state or drift when any part fails', async () => {
         const { clock, store } = await setup();
         await store.startCycle({ kind: 'reconcile', dryRun: false, id: 'c' });

@@ -426,6 +426,12 @@ export interface StateStore extends ProvisioningLogSink {
   beginObjectWrite(intent: IntentInput): Promise<Intent>;
   /** Writes the record, journal entry, link, retry state, drift and the intent's resolution in one transaction. */
   commitObjectResult(input: CommitObjectResultInput): Promise<CommitObjectResult>;
+  /**
+   * Several {@link commitObjectResult}s in one transaction, in order: all or none. For the many
+   * objects a cycle reads but does not write (unchanged, skipped, failed before a write), so a
+   * 100k-object cycle does not wait for 100k durable commits.
+   */
+  commitObjectResults(inputs: readonly CommitObjectResultInput[]): Promise<CommitObjectResult[]>;
   /** Resolves a pending intent without a record (the write was not applied, or cannot be decided). */
   abandonIntent(intentId: number, reason: string): Promise<Intent>;
   getIntent(intentId: number): Promise<Intent | null>;

@@ -128,6 +128,25 @@ export function describeDirectoryPortContract(adapterName: string, factory: Dire
       });
     });
 
+    describe('listUsers', () => {
+      it('lists every user under the base DN, with the same objects findByAnchors returns', async () => {
+        const expected = await findUsers(admin, facts.baseDn, '(objectCategory=person)(objectClass=user)');
+        const listed: DirectoryObject[] = [];
+        let pages = 0;
+        for await (const page of port.listUsers()) {
+          pages++;
+          listed.push(...page);
+        }
+        expect(pages).toBeGreaterThan(0);
+        expect(listed.map((o) => o.distinguishedName.toLowerCase()).sort()).toEqual(expected.map((e) => e.dn.toLowerCase()).sort());
+        const [ashley] = await findUsers(admin, facts.baseDn, '(sAMAccountName=ataylor)');
+        const fromList = listed.find((o) => o.objectGuid.equals(buffer(ashley!, 'objectGUID')!))!;
+        expectWellFormed(fromList);
+        const found = await port.findByAnchors({ immutableId: fromList.consistencyGuid, sid: fromList.objectSid, externalDirectoryObjectId: null });
+        expect(found.byImmutableId).toEqual([fromList]);
+      });
+    });
+
     describe('readByGuid', () => {
       it('reads an object by objectGUID with every catalogue attribute', async () => {
         const object = await port.readByGuid(writable.guid);

@@ -1,0 +1,21 @@
+/** Runs the engine's CLI as its own process, measured (wall time and peak RSS). */
+import { cliLauncher } from '../lab/package-root.js';
+import type { LabFacts } from '../lab/lab-facts.js';
+import { measure, type Measured } from './process-meter.js';
+
+/** What `exo-writeback sync --json` printed. */
+export interface SyncOutput {
+  durationMs: number;
+  mailboxesRead: number;
+  inScope: number;
+  updated: number;
+  unchanged: number;
+  failed: Record<string, number>;
+}
+
+/** One full cycle (`exo-writeback sync`) against the lab; throws unless it exits 0 with no failed object. */
+export async function engineSync(facts: LabFacts): Promise<Measured & { summary: SyncOutput }> {
+  const run = await measure(process.execPath, [cliLauncher(), 'sync', '--json', '--config', facts.engineConfigFile]);
+  if (run.exitCode !== 0) throw new Error(`exo-writeback sync exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
+  return { ...run, summary: JSON.parse(run.stdout) as SyncOutput };
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs a command and measures it: wall time, and peak resident memory read from the kernel
+ * (`VmHWM` in /proc/<pid>/status, the high-water mark) while it runs.
+ */
+import { spawn } from 'node:child_process';
+import { open, readFile } from 'node:fs/promises';
+
+/** What one measured run produced. */
+export interface Measured {
+  wallMs: number;
+  /** Peak RSS in MiB (the last high-water mark read before exit; sampled every 50 ms). */
+  peakRssMiB: number | null;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function highWaterMarkKiB(pid: number): Promise<number | null> {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `command args` with `env` added; resolves when it exits. */
+export async function measure(command: string, args: string[], options: { env?: Record<string, string>; stdin?: string; stdoutFile?: string } = {}): Promise<Measured> {
+  // A large output (a 100k-entry ldapsearch) goes straight to a file: reading it here would
+  // compete for the CPU with the process being measured.
+  const file = options.stdoutFile ? await open(options.stdoutFile, 'w') : null;
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['pipe', file ? file.fd : 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stdin!.end(options.stdin ?? '');
+  let peak: number | null = null;
+  const sample = async () => {
+    if (child.pid === undefined) return;
+    const kib = await highWaterMarkKiB(child.pid);
+    if (kib !== null) peak = Math.max(peak ?? 0, kib);
+  };
+  const timer = setInterval(() => void sample(), 50);
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
+  clearInterval(timer);
+  await file?.close();
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { wallMs, peakRssMiB: peak === null ? null : Math.round((peak / 1024) * 10) / 10, exitCode, stdout, stderr };
+}

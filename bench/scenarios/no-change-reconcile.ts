@@ -1,0 +1,74 @@
+/**
+ * Scenario 2 — no-change reconcile. AD already holds every cloud value; a full cycle reads the
+ * tenant and AD and writes nothing. Measured in one run, `runs` times each:
+ * - engine: `exo-writeback sync` (a full cycle, process start included);
+ * - reference: the larger of a raw paged `ldapsearch` of the same attributes over the domain, and a
+ *   raw fetch of every emulator page (Get-Mailbox and Graph users) with the same `$select`.
+ * Target: engine / reference ≤ 1.5.
+ */
+import { join } from 'node:path';
+import { packageRoot } from '../../lab/package-root.js';
+import { benchLab, labSizeFor } from '../bench-lab.js';
+import { withDcCpu } from '../dc-cpu.js';
+import { engineSync } from '../engine-run.js';
+import { measure } from '../process-meter.js';
+import { countLdifEntries, searchAllUsers } from '../reference/ldap-tools.js';
+import { machine, type ResultRow, type ScenarioResult } from '../report.js';
+import { summarise } from '../statistics.js';
+import type { ScenarioOptions } from './scenario.js';
+
+export async function noChangeReconcile(options: ScenarioOptions): Promise<ScenarioResult> {
+  const rows: ResultRow[] = [];
+  const details: Record<string, unknown> = {};
+  for (const inScope of options.sizes) {
+    const lab = await benchLab(labSizeFor(inScope), options.log);
+    const { facts } = lab;
+    options.log('[setup] one sync so that AD holds every cloud value');
+    await engineSync(facts);
+
+    const engineMs: number[] = [];
+    const ldapMs: number[] = [];
+    const pagesMs: number[] = [];
+    const rss: number[] = [];
+    const engineDc: number[] = [];
+    const ldapDc: number[] = [];
+    let entries = 0;
+    let fetched = { mailboxes: 0, users: 0 };
+    let summary = null;
+    for (let run = 1; run <= options.runs; run++) {
+      options.log(`[engine ${run}/${options.runs}] exo-writeback sync with nothing to write`);
+      const engine = await withDcCpu(facts.dir, () => engineSync(facts));
+      if (engine.summary.updated !== 0) throw new Error(`the no-change cycle updated ${engine.summary.updated} objects`);
+      engineMs.push(engine.wallMs);
+      engineDc.push(engine.dcCpuS);
+      rss.push(engine.peakRssMiB ?? NaN);
+      summary = engine.summary;
+
+      options.log(`[reference ${run}/${options.runs}] paged ldapsearch of the same attributes`);
+      const ldif = join(facts.dir, 'bench-search.ldif');
+      const ldap = await withDcCpu(facts.dir, () => searchAllUsers(facts, ldif));
+      entries = await countLdifEntries(ldif);
+      ldapMs.push(ldap.wallMs);
+      ldapDc.push(ldap.dcCpuS);
+
+      options.log(`[reference ${run}/${options.runs}] raw fetch of every emulator page`);
+      const pages = await measure(process.execPath, [join(packageRoot(), 'dist', 'bench', 'reference', 'fetch-emulator-pages.js'), join(facts.dir, 'lab.json')]);
+      if (pages.exitCode !== 0) throw new Error(`page fetch failed: ${pages.stderr}`);
+      fetched = JSON.parse(pages.stdout) as { mailboxes: number; users: number };
+      pagesMs.push(pages.wallMs);
+      options.log(`  engine ${(engine.wallMs / 1000).toFixed(2)} s, ldapsearch ${(ldap.wallMs / 1000).toFixed(2)} s, pages ${(pages.wallMs / 1000).toFixed(2)} s`);
+      details[`n${inScope}-run${run}`] = { engine: { wallMs: engine.wallMs, dcCpuS: engine.dcCpuS, peakRssMiB: engine.peakRssMiB, summary: engine.summary }, ldapsearch: { wallMs: ldap.wallMs, dcCpuS: ldap.dcCpuS, entries }, emulatorPages: { wallMs: pages.wallMs, ...fetched } };
+    }
+    const e = summarise(engineMs);
+    const l = summarise(ldapMs);
+    const p = summarise(pagesMs);
+    const reference = Math.max(l.median, p.median);
+    const ratio = e.median / reference;
+    rows.push({
+      case: `${summary?.inScope ?? inScope} in scope, ${summary?.mailboxesRead ?? '?'} mailboxes`,
+      engine: e.median / 1000, reference: reference / 1000, ratio, unit: 's', target: '≤ 1.5', met: ratio <= 1.5,
+      notes: `median of ${options.runs}; DC CPU engine ${summarise(engineDc).median.toFixed(1)} s, ldapsearch ${summarise(ldapDc).median.toFixed(1)} s; ldapsearch ${(l.median / 1000).toFixed(2)} s for ${entries} entries, emulator pages ${(p.median / 1000).toFixed(2)} s for ${fetched.mailboxes} mailboxes + ${fetched.users} users; spread engine ${(e.spread * 100).toFixed(0)} %; engine peak RSS ${Math.max(...rss)} MiB`,
+    });
+  }
+  return { scenario: 'no-change-reconcile', startedAt: new Date().toISOString(), machine: machine(), rows, details };
+}

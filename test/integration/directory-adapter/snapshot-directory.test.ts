@@ -1,0 +1,71 @@
+/**
+ * SnapshotDirectory (anchor lookups from one paged read) over LdapDirectory, against the lab's
+ * Samba AD DC: the whole DirectoryPort contract, plus what only the snapshot has — one read for
+ * any number of lookups, and no stale answer for an object written through it.
+ */
+import { readFileSync } from 'node:fs';
+import type { Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sidToString } from '../../../src/directory/ad-binary.js';
+import { LdapDirectory } from '../../../src/directory/ldap-directory.js';
+import { SnapshotDirectory } from '../../../src/directory/snapshot-directory.js';
+import type { AttributeSetName } from '../../../src/core/attribute-catalogue.js';
+import { boundClient, buffer, findUsers, restore, snapshot } from './lab-admin.js';
+import { describeDirectoryPortContract } from './directory-port-contract.js';
+
+function ldap(attributeSet: AttributeSetName = 'standard'): LdapDirectory {
+  const dir = inject('lab').directory;
+  return new LdapDirectory({
+    urls: [dir.ldapUrl], caPem: readFileSync(dir.caFile, 'utf8'), bindName: dir.serviceAccount.bindName,
+    password: dir.serviceAccount.password, baseDn: dir.baseDn, attributeSet, timeoutMs: 10_000,
+  });
+}
+
+describeDirectoryPortContract('SnapshotDirectory over LdapDirectory', ({ attributeSet }) => new SnapshotDirectory(ldap(attributeSet)));
+
+describe('SnapshotDirectory', () => {
+  let admin: Client;
+  beforeAll(async () => {
+    admin = await boundClient('admin');
+  });
+  afterAll(async () => {
+    await admin?.unbind();
+  });
+
+  it('answers any number of lookups from one paged read', async () => {
+    const inner = ldap();
+    const port = new SnapshotDirectory(inner);
+    try {
+      const count = await port.load();
+      const users = await findUsers(admin, inject('lab').directory.baseDn, '(objectCategory=person)(objectClass=user)', ['objectGUID', 'objectSid']);
+      expect(count).toBe(users.length);
+      const searchesAfterLoad = inner.stats().searches;
+      for (const user of users.slice(0, 25)) {
+        const found = await port.findByAnchors({ immutableId: null, sid: sidToString(buffer(user, 'objectSid')!), externalDirectoryObjectId: null });
+        expect(found.bySid.map((o) => o.distinguishedName)).toEqual([user.dn]);
+      }
+      expect(inner.stats().searches).toBe(searchesAfterLoad);
+    } finally {
+      await port.close();
+    }
+  });
+
+  it('re-reads an object written through it before handing it out again', async () => {
+    const port = new SnapshotDirectory(ldap());
+    const [user] = await findUsers(admin, inject('lab').directory.baseDn, '(sAMAccountName=jmueller)', ['objectGUID', 'objectSid']);
+    const guid = buffer(user!, 'objectGUID')!;
+    const before = await snapshot(admin, user!.dn);
+    try {
+      const query = { immutableId: null, sid: sidToString(buffer(user!, 'objectSid')!), externalDirectoryObjectId: null };
+      const [old] = (await port.findByAnchors(query)).bySid;
+      const value = `snapshot-${Date.now()}`;
+      expect(old!.attributes.extensionAttribute9).not.toEqual([value]);
+      await port.modify(guid, [{ operation: 'replace', attribute: 'extensionAttribute9', values: [value] }]);
+      const [fresh] = (await port.findByAnchors(query)).bySid;
+      expect(fresh!.attributes.extensionAttribute9).toEqual([value]);
+    } finally {
+      await restore(admin, user!.dn, before);
+      await port.close();
+    }
+  });
+});
