@@ -19,11 +19,3 @@ export function emulatorAdmin(facts: LabFacts, method: string, path: string, bod
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
-
-/** Runs `work` over `items`, `parallel` at a time. */
-export async function forEachParallel<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}

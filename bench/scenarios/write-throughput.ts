@@ -10,7 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seedDistinguishedNames } from '../../lab/directory/directory-seed.js';
 import { benchLab, labSizeFor } from '../bench-lab.js';
-import { emulatorAdmin, forEachParallel } from '../emulator-admin.js';
+import { mapConcurrent } from '../../src/async/concurrent-map.js';
+import { emulatorAdmin } from '../emulator-admin.js';
 import { withDcCpu } from '../dc-cpu.js';
 import { engineSync } from '../engine-run.js';
 import { ldapTool, searchAllUsers } from '../reference/ldap-tools.js';
@@ -29,7 +30,7 @@ export async function writeThroughput(options: ScenarioOptions): Promise<Scenari
     const value = `bench-${Date.now()}`;
     const dns = seedDistinguishedNames(lab.users);
     options.log(`[setup] CustomAttribute10 = ${value} on ${objects} mailboxes in the cloud`);
-    await forEachParallel(targets, 8, (u) => emulatorAdmin(facts, 'PATCH', `/exo/mailboxes/${u.entraId}`, { CustomAttribute10: value }));
+    await mapConcurrent(targets, { limit: 8 }, (u) => emulatorAdmin(facts, 'PATCH', `/exo/mailboxes/${u.entraId}`, { CustomAttribute10: value }));
     const ldifFile = join(facts.dir, 'bench-write.ldif');
     // DNs in base64 (`dn::`): LDIF needs it for non-ASCII names such as "Jürgen Müller".
     await writeFile(ldifFile, targets.map((u) => `dn:: ${Buffer.from(dns.get(u.key)!.dn).toString('base64')}\nchangetype: modify\nreplace: extensionAttribute10\nextensionAttribute10: ${value}\n-\n`).join('\n'));
