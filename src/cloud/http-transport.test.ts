@@ -42,6 +42,35 @@ describe('createHttpTransport', () => {
     }
   });
 
+  it('sends the request again on a new connection, not on another idle socket the server may have closed too', async () => {
+    const s = await droppingServer(true);
+    server = s.server;
+    const transport = createHttpTransport({ maxSockets: 2 });
+    try {
+      // Two requests at once leave two idle sockets; the server drops any socket that comes back.
+      await Promise.all([1, 2].map(() => transport.send({ method: 'GET', url: s.url, headers: {} })));
+      const third = await transport.send({ method: 'GET', url: s.url, headers: {} });
+      expect(third.body.toString()).toBe('ok');
+      expect(s.requests()).toBe(4);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('closes a kept-alive socket once it has been idle for idleSocketMs', async () => {
+    const s = await droppingServer(false);
+    server = s.server;
+    const closed = new Promise<void>((resolve) => s.server.once('connection', (socket: Socket) => socket.once('close', () => resolve())));
+    const transport = createHttpTransport({ idleSocketMs: 50 });
+    try {
+      expect((await transport.send({ method: 'GET', url: s.url, headers: {} })).status).toBe(200);
+      // Resolves only when the client side closes the idle connection (the server never does).
+      await closed;
+    } finally {
+      transport.close();
+    }
+  });
+
   it('sends a reset request once more only: a second reset is CloudUnreachable', async () => {
     const s = await droppingServer(false);
     server = s.server;

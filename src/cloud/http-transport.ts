@@ -39,17 +39,25 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   /** Sockets kept per host; bounds concurrency towards one service. */
   maxSockets?: number;
+  /** A kept-alive socket idle this long is closed. Default {@link IDLE_SOCKET_MS}. */
+  idleSocketMs?: number;
 }
+
+/** How long a kept-alive socket may stay idle: under the 5 s after which Node servers close theirs. */
+export const IDLE_SOCKET_MS = 4_000;
 
 /** Creates the node:http(s) transport with keep-alive agents. */
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   const maxSockets = options.maxSockets ?? 8;
-  const httpsAgent = new https.Agent({
-    keepAlive: true,
-    maxSockets,
-    ...(options.ca ? { ca: [...tlsRootCertificates(), options.ca] } : {}),
-  });
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  const ca = options.ca ? { ca: [...tlsRootCertificates(), options.ca] } : {};
+  // Idle sockets are closed before a server would close them (Node's own servers do after 5 s):
+  // a full cycle leaves the cloud idle while it reads AD, and a socket closed under a request fails it.
+  const idle = { timeout: options.idleSocketMs ?? IDLE_SOCKET_MS };
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...idle, ...ca });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets, ...idle });
+  // The one resend after a dropped kept-alive socket goes on a new connection, never another idle one.
+  const freshHttpsAgent = new https.Agent({ keepAlive: false, ...ca });
+  const freshHttpAgent = new http.Agent({ keepAlive: false });
   const timeoutMs = options.timeoutMs ?? 100_000;
 
   return {
@@ -58,6 +66,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       const isHttps = url.protocol === 'https:';
       const lib = isHttps ? https : http;
       const attempt = (mayRetryStaleSocket: boolean): Promise<HttpResponse> => new Promise<HttpResponse>((resolve, reject) => {
+        const agent = mayRetryStaleSocket ? (isHttps ? httpsAgent : httpAgent) : (isHttps ? freshHttpsAgent : freshHttpAgent);
         const req = lib.request(
           url,
           {
@@ -66,7 +75,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
               ...request.headers,
               ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}),
             },
-            agent: isHttps ? httpsAgent : httpAgent,
+            agent,
             timeout: timeoutMs,
           },
           (res) => {
@@ -96,8 +105,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       return attempt(true);
     },
     close() {
-      httpsAgent.destroy();
-      httpAgent.destroy();
+      for (const agent of [httpsAgent, httpAgent, freshHttpsAgent, freshHttpAgent]) agent.destroy();
     },
   };
 }

@@ -17,7 +17,7 @@ function fakePort(data: { users: Record<string, string[]>; rights: Record<string
     throw new Error('not used');
   };
   return {
-    findByAnchors: fail, listUsers: fail, readByGuid: fail, modify: fail, close: () => Promise.resolve(),
+    findByAnchors: fail, listUsers: fail, changeMark: fail, readByGuid: fail, modify: fail, close: () => Promise.resolve(),
     whoAmI: () => (data.bind ? Promise.reject(data.bind) : Promise.resolve({ distinguishedName: 'CN=svc,DC=x', sid: 'S-1-5-21-1-2-3-4', bindName: 'svc@x', accountName: 'X\\svc' })),
     missingSchemaAttributes: (names) => Promise.resolve(names.filter((n) => data.missingSchema?.includes(n))),
     sampleUsers: (ou, limit) => (ou in data.users ? Promise.resolve(data.users[ou]!.slice(0, limit).map(user)) : Promise.reject(new DirectoryObjectGoneError('no such object', ou))),

@@ -23,6 +23,23 @@ export interface AnchorCandidates {
   byExternalDirectoryObjectId: DirectoryObject[];
 }
 
+/**
+ * Where a DC's change stream stood at one moment: its highest committed USN and which DC that
+ * was (USNs are per DC, so a mark is only meaningful against the same one).
+ */
+export interface DirectoryChangeMark {
+  /** The DC's `dsServiceName` (its NTDS Settings DN). */
+  server: string;
+  /** `highestCommittedUSN`, decimal. */
+  usn: string;
+}
+
+/** Options of {@link DirectoryPort.listUsers}. */
+export interface ListUsersOptions {
+  /** Only users changed after this mark (uSNChanged greater than its USN; uSNChanged is indexed). */
+  changedSince?: DirectoryChangeMark;
+}
+
 /** The bound account, as the directory sees it. */
 export interface DirectoryIdentity {
   distinguishedName: string | null;
@@ -40,9 +57,12 @@ export interface DirectoryPort {
   /**
    * Every user object ((objectCategory=person)(objectClass=user), the set {@link findByAnchors}
    * searches) under the base DN, with the same attributes, one page at a time: what a full cycle
-   * indexes instead of searching once per mailbox.
+   * indexes instead of searching once per mailbox. With `changedSince`, only those changed after
+   * the mark — on the DC the mark came from; compare {@link changeMark} before and after to know.
    */
-  listUsers(): AsyncIterable<DirectoryObject[]>;
+  listUsers(options?: ListUsersOptions): AsyncIterable<DirectoryObject[]>;
+  /** The connected DC's change mark now; null when its rootDSE does not say (then nothing can be read incrementally). */
+  changeMark(): Promise<DirectoryChangeMark | null>;
   /** Base search on `<GUID=…>`; null when gone. */
   readByGuid(objectGuid: Buffer): Promise<DirectoryObject | null>;
   /** ONE LDAP modify for this object with all changes, addressed by `<GUID=…>` (so a rename/move in between can't misdirect it). Guard: refuses (throws WriteRefusedError before sending anything) any attribute not in the catalogue, any attribute outside the configured attribute set, an empty change list is a no-op. Never add/delete/modDN: the class must have no code path that does. */

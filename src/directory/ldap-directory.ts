@@ -9,7 +9,7 @@
  * object by `<GUID=…>`. The connection is typed {@link ReadModifyConnection}: there is no way
  * to add, delete or rename from here.
  */
-import { AndFilter, Attribute, Change, EqualityFilter, OrFilter, PresenceFilter, type Entry, type Filter } from 'ldapts';
+import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, OrFilter, PresenceFilter, type Entry, type Filter } from 'ldapts';
 import type { AttributeSetName } from '../core/attribute-catalogue.js';
 import type { AttributeChange } from '../core/attribute-change.js';
 import type { DirectoryObject } from '../core/directory-object.js';
@@ -18,7 +18,7 @@ import { DIRECTORY_OBJECT_ATTRIBUTES, EXPLICIT_BUFFER_ATTRIBUTES, toDirectoryObj
 import {
   DirectoryConfigError, DirectoryError, DirectoryObjectGoneError, ldapResultCode, toDirectoryError, type DirectoryErrorContext,
 } from './directory-errors.js';
-import type { AnchorCandidates, AnchorQuery, DirectoryIdentity, DirectoryPort } from './directory-port.js';
+import type { AnchorCandidates, AnchorQuery, DirectoryChangeMark, DirectoryIdentity, DirectoryPort, ListUsersOptions } from './directory-port.js';
 import { connectFirstUsable, validateUrls, type ReadModifyConnection } from './ldap-connector.js';
 import { guardChanges } from './write-guard.js';
 import { readAhead } from '../async/read-ahead.js';
@@ -126,15 +126,18 @@ export class LdapDirectory implements DirectoryPort {
     return { byImmutableId: a, bySid: b, byExternalDirectoryObjectId: c };
   }
 
-  async *listUsers(): AsyncIterable<DirectoryObject[]> {
+  async *listUsers(options: ListUsersOptions = {}): AsyncIterable<DirectoryObject[]> {
     const context = { operation: 'search', target: this.options.baseDn };
+    const filters = options.changedSince
+      ? [...USER_FILTERS, new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: (BigInt(options.changedSince.usn) + 1n).toString() })]
+      : USER_FILTERS;
     // Streamed page by page, so the caller holds what it keeps, not the whole result set; not
     // repeated after a drop (the pages already handed out cannot be taken back).
     const connection = await this.bound();
     this.counters.searches++;
     try {
       const pages = connection.client.searchPaginated(this.options.baseDn, {
-        scope: 'sub', filter: new AndFilter({ filters: USER_FILTERS }), attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
+        scope: 'sub', filter: new AndFilter({ filters }), attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
         explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, paged: { pageSize: this.pageSize },
       });
       // The next page is requested before this one is converted and handed out, so the DC
@@ -150,6 +153,13 @@ export class LdapDirectory implements DirectoryPort {
       }
       throw mapError(error, { ...context, url: connection.url });
     }
+  }
+
+  async changeMark(): Promise<DirectoryChangeMark | null> {
+    const [rootDse] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['highestCommittedUSN', 'dsServiceName'] });
+    const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
+    const server = rootDse ? stringValues(rootDse, 'dsServiceName')[0] : undefined;
+    return usn && /^\d+$/.test(usn) && server ? { server, usn } : null;
   }
 
   async readByGuid(objectGuid: Buffer): Promise<DirectoryObject | null> {

@@ -12,6 +12,7 @@ import { incrementalFilter } from '../core/safety/incremental-window.js';
 import { evaluateMassChange, type MassChangeThresholds } from '../core/safety/mass-change-guard.js';
 import { nextRetry } from '../core/safety/retry-backoff.js';
 import type { CommitObjectResultInput, CycleKind, StateStore, WatermarkKey } from '../store/state-store.js';
+import type { DomainSnapshots } from './domain-snapshots.js';
 import type { MailboxSource, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, type ProcessContext } from './process-mailbox.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -32,6 +33,8 @@ export interface ServiceCycleDeps {
   logger: Logger;
   /** True once a stop was requested: the cycle finishes the current object and ends. */
   stopping: () => boolean;
+  /** The AD snapshots, kept by the service from cycle to cycle (over `context.domains`). */
+  snapshots: DomainSnapshots;
 }
 
 /** How a cycle ended. */
@@ -61,14 +64,18 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   const filter = kind === 'incremental' && watermark ? incrementalFilter(new Date(watermark.value), deps.overlapMs) : FULL_CYCLE_FILTER;
   // The first mailbox pages download while AD and Graph are read.
   const pages = readAhead(deps.mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
-  // Full and reconcile cycles read everything once; an incremental one looks up the few it reads.
-  const sources = kind === 'incremental' ? null : await loadFullCycleSources(deps.users, context.domains).catch(async (error: unknown) => {
+  // Full and reconcile cycles read everything once; an incremental one looks up the few users it
+  // reads in Graph, and matches in the kept AD snapshots, brought up to date first.
+  const sources = await (kind === 'incremental'
+    ? deps.snapshots.refreshed().then((domains) => ({ users: null, domains }))
+    : loadFullCycleSources(deps.users, deps.snapshots)
+  ).catch(async (error: unknown) => {
     await pages.close().catch(() => undefined);
     throw error;
   });
-  const users = sources?.users ?? null;
+  const users = sources.users;
   const lookupUser = (id: string) => (users ? Promise.resolve(users.get(id)) : deps.users.getUser(id));
-  const domains = sources?.domains ?? context.domains;
+  const domains = sources.domains;
 
   const planContext: ProcessContext = { ...context, domains, cycleId, dryRun: false, planOnly: true, lookupUser };
   const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }> }> = [];

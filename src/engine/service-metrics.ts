@@ -40,7 +40,8 @@ export class ServiceMetrics {
     };
     return {
       findByAnchors: (query: AnchorQuery): Promise<AnchorCandidates> => time('search', () => port.findByAnchors(query)),
-      listUsers: () => timedPages(port.listUsers(), () => this.ldapLatency.startTimer({ operation: 'page' })),
+      listUsers: (options) => timedPages(port.listUsers(options), () => this.ldapLatency.startTimer({ operation: 'page' })),
+      changeMark: () => time('search', () => port.changeMark()),
       readByGuid: (guid: Buffer): Promise<DirectoryObject | null> => time('read', () => port.readByGuid(guid)),
       modify: (guid: Buffer, changes: readonly AttributeChange[]) => time('modify', () => port.modify(guid, changes)),
       missingSchemaAttributes: (names) => time('schema', () => port.missingSchemaAttributes(names)),

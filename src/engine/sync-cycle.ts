@@ -6,9 +6,9 @@
 import type { FailureCode } from '../core/object-failure.js';
 import type { ProvisioningRecord } from '../core/provisioning-record.js';
 import type { SkipReason } from '../core/scoping.js';
-import { SnapshotDirectory } from '../directory/snapshot-directory.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
+import { DomainSnapshots } from './domain-snapshots.js';
 import { loadSyncedUsers, type SyncedUsers } from './synced-users.js';
 import type { MailboxSource, ProvisioningLogSink, ServedDomain, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
@@ -100,18 +100,21 @@ export function countOutcome(summary: SyncSummary, outcome: MailboxOutcome): voi
 
 /**
  * What a full cycle looks objects up in: every synced Entra user (one paged Graph read) and, per
- * domain, every AD user (one paged LDAP read, see {@link SnapshotDirectory}), read concurrently.
+ * domain, every AD user (one paged LDAP read, see {@link DomainSnapshots}), read concurrently.
  * Per-mailbox lookups would cost one Graph call and three LDAP searches per mailbox.
  */
-export async function loadFullCycleSources(users: UserSource, domains: readonly ServedDomain[], timings?: CycleTimings): Promise<{ users: SyncedUsers; domains: ServedDomain[] }> {
-  const snapshots = domains.map((domain) => ({ ...domain, directory: new SnapshotDirectory(domain.directory) }));
+export async function loadFullCycleSources(users: UserSource, snapshots: DomainSnapshots, timings?: CycleTimings): Promise<{ users: SyncedUsers; domains: ServedDomain[] }> {
   const started = Date.now();
-  const timed = <T>(work: Promise<T>, key: 'directoryReadMs' | 'usersReadMs') => work.then((result) => {
-    if (timings) timings[key] = Math.max(timings[key], Date.now() - started);
-    return result;
-  });
-  const [synced] = await Promise.all([timed(loadSyncedUsers(users), 'usersReadMs'), ...snapshots.map((domain) => timed(domain.directory.load(), 'directoryReadMs'))]);
-  return { users: synced, domains: snapshots };
+  const [synced, domains] = await Promise.all([
+    loadSyncedUsers(users).then((result) => {
+      if (timings) timings.usersReadMs = Date.now() - started;
+      return result;
+    }),
+    snapshots.reload((ms) => {
+      if (timings) timings.directoryReadMs = Math.max(timings.directoryReadMs, ms);
+    }),
+  ]);
+  return { users: synced, domains };
 }
 
 /** Zeroed timings for a cycle. */
@@ -128,7 +131,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
   const pages = readAhead(options.mailboxes.getMailboxPages({ filter: FULL_CYCLE_FILTER, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
   const timings = newTimings();
   summary.timings = timings;
-  const sources = await loadFullCycleSources(options.users, context.domains, timings).catch(async (error: unknown) => {
+  const sources = await loadFullCycleSources(options.users, new DomainSnapshots(context.domains), timings).catch(async (error: unknown) => {
     await pages.close().catch(() => undefined);
     throw error;
   });

@@ -11,6 +11,7 @@ import type { MassChangeThresholds } from '../core/safety/mass-change-guard.js';
 import type { ControlRequest, CycleKind, ServiceStateName, StateStore } from '../store/state-store.js';
 import type { MailboxSource, UserSource } from './engine-ports.js';
 import type { ProcessContext } from './process-mailbox.js';
+import { DomainSnapshots } from './domain-snapshots.js';
 import { runServiceCycle, watermarkKey, type ServiceCycleResult } from './service-cycle.js';
 import type { HealthReport } from './health-report.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -48,8 +49,12 @@ export class WritebackService {
   private nextCycleAt: Date | null = null;
   private lastHeartbeat = new Date(0);
   private forceFull = false;
+  /** AD as last read, kept between cycles so incremental cycles need only what changed. */
+  private readonly snapshots: DomainSnapshots;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    this.snapshots = new DomainSnapshots(deps.context.domains);
+  }
 
   /** Current state, for `/healthz`. */
   health(): HealthReport {
@@ -116,7 +121,7 @@ export class WritebackService {
     try {
       // Settles writes a crash or a lost connection left unknown, and closes the cycles they interrupted.
       await recoverInterruptedWrites(this.deps);
-      const result = await runServiceCycle(kind, { ...this.deps, overlapMs: this.deps.schedule.overlapMs, thresholds: this.deps.schedule.thresholds, stopping: () => this.stopping }, approvedStage ? { approvedStage } : {});
+      const result = await runServiceCycle(kind, { ...this.deps, overlapMs: this.deps.schedule.overlapMs, thresholds: this.deps.schedule.thresholds, stopping: () => this.stopping, snapshots: this.snapshots }, approvedStage ? { approvedStage } : {});
       logger.info({ kind, outcome: result.outcome, ...result.summary }, 'cycle finished');
       const accessDenied = result.summary.failed.AccessDenied ?? 0;
       const reason = quarantineReasonForCycle({ attempted: result.summary.updated + accessDenied, accessDenied });

@@ -5,7 +5,7 @@
  * Every value changed is restored; nothing waits or sleeps.
  */
 import { randomBytes } from 'node:crypto';
-import type { Client } from 'ldapts';
+import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ATTRIBUTE_CATALOGUE, type AttributeSetName } from '../../../src/core/attribute-catalogue.js';
 import type { DirectoryObject } from '../../../src/core/directory-object.js';
@@ -144,6 +144,27 @@ export function describeDirectoryPortContract(adapterName: string, factory: Dire
         expectWellFormed(fromList);
         const found = await port.findByAnchors({ immutableId: fromList.consistencyGuid, sid: fromList.objectSid, externalDirectoryObjectId: null });
         expect(found.byImmutableId).toEqual([fromList]);
+      });
+    });
+
+    describe('changeMark', () => {
+      it('names the DC and its highest committed USN, and listUsers after it returns exactly the users changed since', async () => {
+        const mark = await port.changeMark();
+        expect(mark?.server).toMatch(/^CN=NTDS Settings,/i);
+        expect(mark?.usn).toMatch(/^\d+$/);
+        await preserving(writable.dn, async () => {
+          await admin.modify(writable.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'extensionAttribute11', values: [`mark-${Date.now()}`] }) })]);
+          const changed: DirectoryObject[] = [];
+          for await (const page of port.listUsers({ changedSince: mark! })) changed.push(...page);
+          expect(changed.map((o) => o.distinguishedName.toLowerCase())).toEqual([writable.dn.toLowerCase()]);
+          expectWellFormed(changed[0]!);
+          const later = await port.changeMark();
+          expect(BigInt(later!.usn)).toBeGreaterThan(BigInt(mark!.usn));
+          expect(later!.server).toBe(mark!.server);
+          const none: DirectoryObject[] = [];
+          for await (const page of port.listUsers({ changedSince: later! })) none.push(...page);
+          expect(none).toEqual([]);
+        });
       });
     });
 

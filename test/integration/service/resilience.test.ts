@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Client } from 'ldapts';
+import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { SqliteStateStore } from '../../../src/store/sqlite-state-store.js';
@@ -32,7 +32,12 @@ describe('resilience', () => {
   });
   afterAll(async () => {
     await emulatorAdmin('DELETE', '/faults');
-    for (const user of writable) await emulatorAdmin('PATCH', `/exo/mailboxes/${user.entraId}`, { CustomAttribute6: '' });
+    // Cloud and AD both back as they were, so later files start from a converged lab.
+    for (const user of writable) {
+      await emulatorAdmin('PATCH', `/exo/mailboxes/${user.entraId}`, { CustomAttribute6: '' });
+      const { dn } = await readUser(ldap, user.key, ['extensionAttribute6']);
+      await ldap.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'extensionAttribute6', values: [] }) })]);
+    }
     await ldap?.unbind();
   });
 
