@@ -49,7 +49,9 @@ export const IDLE_SOCKET_MS = 4_000;
 /** Creates the node:http(s) transport with keep-alive agents. */
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   const maxSockets = options.maxSockets ?? 8;
-  const ca = options.ca ? { ca: [...tlsRootCertificates(), options.ca] } : {};
+  // One TLS context for every connection: given `ca` instead, Node parses the whole CA list
+  // (the bundled roots too) again for each new socket.
+  const ca = options.ca ? { secureContext: tls.createSecureContext({ ca: [...tlsRootCertificates(), options.ca] }) } : {};
   // Idle sockets are closed before a server would close them (Node's own servers do after 5 s):
   // a full cycle leaves the cloud idle while it reads AD, and a socket closed under a request fails it.
   const idle = { timeout: options.idleSocketMs ?? IDLE_SOCKET_MS };
