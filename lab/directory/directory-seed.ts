@@ -195,6 +195,8 @@ async function readAnchorsWith(client: Client): Promise<Map<string, DirectoryAnc
     attributes: ['sAMAccountName', 'objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid'],
     explicitBufferAttributes: ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid'],
     paged: { pageSize: 500 },
+    // No time limit of our asking (ldapts asks for 10 s): on a large, cold database the first page alone can take longer.
+    timeLimit: 0,
   })) {
     for (const entry of page.searchEntries) {
       if (entry.dn.toLowerCase().endsWith(serviceOu)) continue;

@@ -94,6 +94,15 @@ export class LdapDirectory implements DirectoryPort {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /**
+   * The time limit each search asks of the DC, in whole seconds: as long as the engine itself waits
+   * for an answer. Left unset, ldapts asks for 10 s, and the DC then fails the first page of a
+   * large paged read (which evaluates the whole filter) with an operations error once it takes longer.
+   */
+  serverTimeLimit(): number {
+    return Math.ceil(this.timeoutMs / 1000);
+  }
+
   /** Counters since construction. */
   stats(): Readonly<LdapDirectoryStats> {
     return { ...this.counters };
@@ -138,7 +147,7 @@ export class LdapDirectory implements DirectoryPort {
     try {
       const pages = connection.client.searchPaginated(this.options.baseDn, {
         scope: 'sub', filter: new AndFilter({ filters }), attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
-        explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, paged: { pageSize: this.pageSize },
+        explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, paged: { pageSize: this.pageSize }, timeLimit: this.serverTimeLimit(),
       });
       // The next page is requested before this one is converted and handed out, so the DC
       // works on it meanwhile instead of waiting for the engine.
@@ -312,7 +321,7 @@ export class LdapDirectory implements DirectoryPort {
       const pages = client.searchPaginated(spec.base, {
         scope: spec.scope, filter: spec.filter, attributes: spec.attributes,
         explicitBufferAttributes: spec.explicitBufferAttributes ?? [],
-        paged: { pageSize: spec.limit ? Math.min(this.pageSize, spec.limit) : this.pageSize },
+        paged: { pageSize: spec.limit ? Math.min(this.pageSize, spec.limit) : this.pageSize }, timeLimit: this.serverTimeLimit(),
         ...(spec.limit ? { sizeLimit: spec.limit } : {}),
       });
       for await (const page of pages) {

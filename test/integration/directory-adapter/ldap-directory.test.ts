@@ -81,6 +81,9 @@ describe('LdapDirectory connections', () => {
     expect(() => new LdapDirectory(labOptions({ urls: ['http://dc1'] }))).toThrow(DirectoryConfigError);
     expect(() => new LdapDirectory(labOptions({ urls: ['ldap://dc1'], startTls: false }))).toThrow(DirectoryConfigError);
     expect(() => new LdapDirectory(labOptions({ pageSize: 5000 }))).toThrow(DirectoryConfigError);
+    // Searches ask the DC for as long as the engine waits, in whole seconds (ldapts alone asks for 10 s).
+    expect(new LdapDirectory(labOptions({ timeoutMs: 30_000 })).serverTimeLimit()).toBe(30);
+    expect(new LdapDirectory(labOptions({ timeoutMs: 1_500 })).serverTimeLimit()).toBe(2);
   });
 
   it('refuses a guarded write without connecting at all, and treats no changes as no-op', async () => {
