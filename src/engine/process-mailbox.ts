@@ -220,6 +220,19 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
   return { kind: 'updated', valuesAdded: diff.valuesAdded, valuesRemoved: diff.valuesRemoved, write, record: finish('success', { modified: diff.modifiedProperties, action: 'update' }) };
 }
 
+/**
+ * Why the pipeline would skip this mailbox on Exchange Online's word alone (not dir-synced, not
+ * cloud-managed, unsupported type), or null when it gets further (or fails to parse: that is a
+ * failure with a record). Cycles count these without running the pipeline: their record would
+ * be dropped anyway (spec §6), and in a large tenant they are nearly every mailbox read.
+ */
+export function cloudSideSkip(record: ExoRecord): SkipReason | null {
+  const parsed = parseCloudMailbox(record);
+  if (!parsed.ok) return null;
+  const scope = scopeCloudMailbox(parsed.mailbox);
+  return scope.inScope ? null : (scope.skipReason ?? 'NotInScope');
+}
+
 /** The `$select` list for mailbox reads. */
 export const MAILBOX_SELECT = EXO_MAILBOX_PROPERTIES;
 

@@ -18,7 +18,7 @@ import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, 
 import type { ServiceMetrics } from './service-metrics.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
-import { countOutcome, FULL_CYCLE_FILTER, loadFullCycleSources, MAILBOX_PAGES_AHEAD, newSummary, OBJECTS_IN_FLIGHT, type SyncSummary } from './sync-cycle.js';
+import { countCloudSideSkips, countOutcome, FULL_CYCLE_FILTER, loadFullCycleSources, MAILBOX_PAGES_AHEAD, newSummary, OBJECTS_IN_FLIGHT, type SyncSummary } from './sync-cycle.js';
 
 /** Everything a service cycle needs. */
 export interface ServiceCycleDeps {
@@ -89,7 +89,9 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
       if (id) seen.add(id);
       return true;
     });
-    const outcomes = await mapConcurrent(fresh, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox, planContext));
+    const rest = countCloudSideSkips(fresh, summary);
+    if (fresh.length > rest.length) deps.metrics.objects.inc({ outcome: 'skipped' }, fresh.length - rest.length);
+    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox, planContext));
     // Results of objects nothing is written to are committed a batch at a time: one fsync, not one each.
     const results: CommitObjectResultInput[] = [];
     let stopped = false;
@@ -100,7 +102,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
       }
       summary.mailboxesRead++;
       if (outcome.kind === 'updated') {
-        planned.push({ mailbox: fresh[i]!, outcome });
+        planned.push({ mailbox: rest[i]!, outcome });
         continue;
       }
       count(summary, outcome, deps.metrics);

@@ -11,7 +11,8 @@ import { readAhead } from '../async/read-ahead.js';
 import { DomainSnapshots } from './domain-snapshots.js';
 import { loadSyncedUsers, type SyncedUsers } from './synced-users.js';
 import type { MailboxSource, ProvisioningLogSink, ServedDomain, UserSource } from './engine-ports.js';
-import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
+import type { ExoRecord } from '../cloud/exo-client.js';
+import { cloudSideSkip, MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
 
 /** Counts of one cycle. */
 export interface SyncSummary {
@@ -143,7 +144,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
     timings.pageWaitMs += Date.now() - mark;
     mark = Date.now();
     const records: ProvisioningRecord[] = [];
-    const outcomes = await mapConcurrent(page, { limit: OBJECTS_IN_FLIGHT }, (mailbox) => processMailbox(mailbox, ctx));
+    const rest = countCloudSideSkips(page, summary);
+    options.onProgress?.(summary);
+    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT }, (mailbox) => processMailbox(mailbox, ctx));
     for (const outcome of outcomes) {
       if (!outcome) continue;
       summary.mailboxesRead++;
@@ -160,6 +163,24 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
   }
   summary.durationMs = context.now().getTime() - started.getTime();
   return summary;
+}
+
+/**
+ * Counts the mailboxes of a page that Exchange Online's own properties put out of scope (see
+ * {@link cloudSideSkip}) and returns the others, for the pipeline.
+ */
+export function countCloudSideSkips(page: readonly ExoRecord[], summary: SyncSummary): ExoRecord[] {
+  const rest: ExoRecord[] = [];
+  for (const mailbox of page) {
+    const reason = cloudSideSkip(mailbox);
+    if (reason === null) {
+      rest.push(mailbox);
+      continue;
+    }
+    summary.mailboxesRead++;
+    summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
+  }
+  return rest;
 }
 
 /** Total failed objects of a summary. */
