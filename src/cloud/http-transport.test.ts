@@ -71,6 +71,20 @@ describe('createHttpTransport', () => {
     }
   });
 
+  it('does not cut a request whose answer takes longer than the idle limit, on a new or a reused socket', async () => {
+    const s = await droppingServer(false);
+    server = s.server;
+    server.removeAllListeners('request');
+    // A slow server: it answers 200 ms after each request.
+    server.on('request', (_req, res) => setTimeout(() => res.end('late'), 200));
+    const transport = createHttpTransport({ idleSocketMs: 50 });
+    try {
+      for (let i = 0; i < 2; i++) expect((await transport.send({ method: 'GET', url: s.url, headers: {} })).body.toString()).toBe('late');
+    } finally {
+      transport.close();
+    }
+  });
+
   it('sends a reset request once more only: a second reset is CloudUnreachable', async () => {
     const s = await droppingServer(false);
     server = s.server;
