@@ -32,6 +32,9 @@ const credential = z
     { message: 'must be exactly one of {certificateFile + privateKeyFile}, {clientSecretFile}, {clientSecretEnv} or {clientSecret}' },
   );
 
+/** Seconds one LDAP request may take when `domains[].timeoutSeconds` is not set. */
+export const DEFAULT_LDAP_TIMEOUT_SECONDS = 30;
+
 const domain = z
   .object({
     /** DNS name of the AD domain, as Graph reports it in onPremisesDomainName. */
@@ -40,6 +43,11 @@ const domain = z
     ldapUrls: z.array(z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'must be ldaps://host[:port] or ldap://host[:port]')).min(1, 'needs at least one domain controller'),
     /** Upgrade ldap:// connections with StartTLS (default true: plain binds are refused by hardened AD). */
     startTls: z.boolean().default(true),
+    /**
+     * How long one LDAP request may take, and the time limit searches ask of the DC. The first page
+     * of the full read is the slow one (Samba evaluates the whole search for it).
+     */
+    timeoutSeconds: z.number().int().min(5, 'must be 5–600 seconds').max(600, 'must be 5–600 seconds').default(DEFAULT_LDAP_TIMEOUT_SECONDS),
     caFile: z.string().min(1).optional(),
     baseDn: dn,
     bindName: z.string().min(1),

@@ -17,6 +17,8 @@ export interface DomainConfig {
   name: string;
   ldapUrls: string[];
   startTls: boolean;
+  /** Per LDAP request, also asked of the DC as the search time limit. */
+  timeoutMs: number;
   caPem: string | undefined;
   baseDn: string;
   bindName: string;
@@ -124,6 +126,7 @@ async function resolveConfig(file: string, source: ConfigFile, env: NodeJS.Proce
       name: d.name.toLowerCase(),
       ldapUrls: d.ldapUrls,
       startTls: d.startTls,
+      timeoutMs: d.timeoutSeconds * 1000,
       caPem: d.caFile ? await readPem(`domains[${i}].caFile`, d.caFile) : undefined,
       baseDn: d.baseDn,
       bindName: d.bindName,

@@ -111,6 +111,7 @@ export class WritebackEngine {
         baseDn: d.baseDn,
         attributeSet: config.attributeSet,
         startTls: d.startTls,
+        timeoutMs: d.timeoutMs,
       }),
     }));
     const engine = new WritebackEngine(config, transport, tokens, exo, graph, domains, options.log ?? new JsonlProvisioningLog(config.logFile), options.now ?? (() => new Date()));
