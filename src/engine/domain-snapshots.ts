@@ -39,9 +39,4 @@ export class DomainSnapshots {
     await Promise.all(current.map((domain) => domain.directory.refresh()));
     return current;
   }
-
-  /** Forgets the snapshots (memory back; the next cycle reads everything). */
-  clear(): void {
-    this.current = null;
-  }
 }
