@@ -165,7 +165,7 @@ export class LdapDirectory implements DirectoryPort {
   }
 
   async changeMark(): Promise<DirectoryChangeMark | null> {
-    const [rootDse] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['highestCommittedUSN', 'dsServiceName'] });
+    const rootDse = await this.rootDse(['highestCommittedUSN', 'dsServiceName']);
     const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
     const server = rootDse ? stringValues(rootDse, 'dsServiceName')[0] : undefined;
     return usn && /^\d+$/.test(usn) && server ? { server, usn } : null;
@@ -285,7 +285,7 @@ export class LdapDirectory implements DirectoryPort {
 
   /** The domain's NetBIOS name, from its crossRef in the Partitions container; null when unreadable. */
   private async netbiosDomainName(): Promise<string | null> {
-    const [rootDse] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['configurationNamingContext'] });
+    const rootDse = await this.rootDse(['configurationNamingContext']);
     const configuration = rootDse ? stringValues(rootDse, 'configurationNamingContext')[0] : undefined;
     if (!configuration) return null;
     const [crossRef] = await this.search({
@@ -300,10 +300,16 @@ export class LdapDirectory implements DirectoryPort {
 
   private async schemaNamingContext(): Promise<string> {
     if (this.schemaDn) return this.schemaDn;
-    const [rootDse] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['schemaNamingContext'] });
+    const rootDse = await this.rootDse(['schemaNamingContext']);
     const dn = rootDse ? stringValues(rootDse, 'schemaNamingContext')[0] : undefined;
     this.schemaDn = dn ?? `CN=Schema,CN=Configuration,${this.options.baseDn}`;
     return this.schemaDn;
+  }
+
+  /** The DC's rootDSE with these attributes (undefined when it answers with none). */
+  private async rootDse(attributes: string[]): Promise<Entry | undefined> {
+    const [entry] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes });
+    return entry;
   }
 
   private searchObjects(base: string, filter: Filter, scope: 'base' | 'sub' = 'sub', limit?: number): Promise<DirectoryObject[]> {

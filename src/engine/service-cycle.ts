@@ -18,7 +18,7 @@ import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, 
 import type { ServiceMetrics } from './service-metrics.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
-import { countCloudSideSkips, countOutcome, FULL_CYCLE_FILTER, loadFullCycleSources, MAILBOX_PAGES_AHEAD, newSummary, OBJECTS_IN_FLIGHT, type SyncSummary } from './sync-cycle.js';
+import { countCloudSideSkips, countOutcome, FULL_CYCLE_FILTER, isRecorded, loadFullCycleSources, MAILBOX_PAGES_AHEAD, newSummary, OBJECTS_IN_FLIGHT, type SyncSummary } from './sync-cycle.js';
 
 /** Everything a service cycle needs. */
 export interface ServiceCycleDeps {
@@ -106,8 +106,8 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
         continue;
       }
       count(summary, outcome, deps.metrics);
-      // Cloud-side skips are counted, not logged, every cycle (spec §6); the rest is committed now.
-      if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') {
+      // What gets a log record is committed now; cloud-side skips are only counted.
+      if (isRecorded(outcome)) {
         const input = await resultInput(outcome, undefined, kind, cycleId, deps);
         if (input) results.push(input);
       }

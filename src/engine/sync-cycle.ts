@@ -151,8 +151,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
       if (!outcome) continue;
       summary.mailboxesRead++;
       countOutcome(summary, outcome);
-      // Cloud-side skips are counted only; the rest (from matching on) gets a record.
-      if (outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed') records.push(outcome.record);
+      if (isRecorded(outcome)) records.push(outcome.record);
       options.onProgress?.(summary);
     }
     timings.processMs += Date.now() - mark;
@@ -163,6 +162,14 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
   }
   summary.durationMs = context.now().getTime() - started.getTime();
   return summary;
+}
+
+/**
+ * Whether an outcome gets a provisioning log record: cloud-side skips are counted, not logged,
+ * every cycle (spec §6); everything from matching on is logged.
+ */
+export function isRecorded(outcome: MailboxOutcome): boolean {
+  return outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed';
 }
 
 /**
