@@ -7,7 +7,9 @@ import type { LabFacts } from '../lab/lab-facts.js';
 export function emulatorAdmin(facts: LabFacts, method: string, path: string, body?: unknown): Promise<unknown> {
   const ca = readFileSync(facts.tenant.caFile, 'utf8');
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: facts.tenant.emulatorPort, path: `/_emulator${path}`, method, ca, headers: { 'content-type': 'application/json' } }, (res) => {
+    // A connection of its own: Node's global agent keeps sockets alive, and one the emulator closed
+    // while the lab came up (idle > 5 s) would fail this call with "socket hang up".
+    const req = request({ host: '127.0.0.1', port: facts.tenant.emulatorPort, path: `/_emulator${path}`, method, ca, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => (text += c));
       res.on('end', () => {

@@ -98,7 +98,7 @@ export async function stopEmulatorProcess(labDir: string): Promise<boolean> {
 /** True when `https://127.0.0.1:<port>/_emulator/health` answers 200 over TLS verified with the lab CA. */
 export function healthy(port: number, caPem: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/_emulator/health', method: 'GET', ca: caPem, timeout: 2000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/_emulator/health', method: 'GET', ca: caPem, timeout: 2000, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

@@ -1,6 +1,6 @@
 /**
  * Microsoft Graph v1.0 users, as far as the engine reads them: `GET /v1.0/users` (the
- * `onPremisesSyncEnabled eq true` and `id eq '…'` filters, `$select`, `$top` 1..999, GET paging),
+ * `onPremisesSyncEnabled eq true`, `id eq '…'` and `id in ('…', …)` filters, `$select`, `$top` 1..999, GET paging),
  * `GET /v1.0/users/{id|upn}`, and `GET /v1.0/users/delta` (rounds of changes with `@removed`
  * tombstones, 410 Gone for an unknown or expired delta token). Graph's error envelope throughout.
  */
@@ -134,34 +134,53 @@ function rejectUnsupportedOptions(query: URLSearchParams, allowed: string[]): vo
   }
 }
 
-/** A parsed `$filter`: the test, and the one id it admits when it is `id eq '…'` (looked up, not scanned). */
+/**
+ * Values an `id in (…)` filter may list: without the advanced-query headers Graph refuses more
+ * than 15 expressions in one filter clause.
+ */
+export const GRAPH_MAX_IN_VALUES = 15;
+
+/** A parsed `$filter`: the test, and the ids it admits when it names them (`id eq`, `id in`: looked up, not scanned). */
 interface UserFilter {
   test: (u: GraphUser) => boolean;
-  id: string | null;
+  ids: string[] | null;
 }
 
 function parseFilter(text: string | null): UserFilter | null {
   if (text === null) return null;
   const sync = /^\s*onPremisesSyncEnabled\s+eq\s+true\s*$/i.exec(text);
-  if (sync) return { test: (u) => u.onPremisesSyncEnabled === true, id: null };
+  if (sync) return { test: (u) => u.onPremisesSyncEnabled === true, ids: null };
   const id = /^\s*id\s+eq\s+'([^']*)'\s*$/i.exec(text);
-  if (id) {
-    const wanted = (id[1] as string).toLowerCase();
-    return { test: (u) => u.id.toLowerCase() === wanted, id: wanted };
+  if (id) return idFilter([id[1] as string]);
+  const list = /^\s*id\s+in\s*\(\s*('[^']*'(?:\s*,\s*'[^']*')*)\s*\)\s*$/i.exec(text);
+  if (list) {
+    const values = [...(list[1] as string).matchAll(/'([^']*)'/g)].map((m) => m[1] as string);
+    if (values.length > GRAPH_MAX_IN_VALUES) {
+      throw new GraphError(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${GRAPH_MAX_IN_VALUES}.`);
+    }
+    return idFilter(values);
   }
   const property = /^\s*(\w+)/.exec(text)?.[1] ?? text;
   throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`);
 }
 
+function idFilter(values: string[]): UserFilter {
+  const wanted = new Set(values.map((v) => v.toLowerCase()));
+  return { test: (u) => wanted.has(u.id.toLowerCase()), ids: [...wanted] };
+}
+
 /**
- * The users a filter can admit, in id order after `after`: the one user an `id eq` filter names,
+ * The users a filter can admit, in id order after `after`: the users an `id` filter names,
  * else every user (lazily — the caller stops when its page is full).
  */
 function candidateUsers(ctx: GraphContext, filter: UserFilter | null, after: string | null, changed?: { after: number; upTo: number }): Iterable<GraphUser> {
-  if (!filter || filter.id === null) return ctx.store.graphUsersAfter(after, changed);
-  const user = ctx.store.graphUser(filter.id);
-  const admitted = user && (after === null || compare(user.id, after) > 0) && (!changed || (user.changeSeq > changed.after && user.changeSeq <= changed.upTo));
-  return admitted ? [user] : [];
+  if (!filter || filter.ids === null) return ctx.store.graphUsersAfter(after, changed);
+  const admitted: GraphUser[] = [];
+  for (const id of filter.ids) {
+    const user = ctx.store.graphUser(id);
+    if (user && (after === null || compare(user.id, after) > 0) && (!changed || (user.changeSeq > changed.after && user.changeSeq <= changed.upTo))) admitted.push(user);
+  }
+  return admitted.sort((a, b) => compare(a.id, b.id));
 }
 
 function compare(a: string, b: string): number {

@@ -17,6 +17,8 @@ export interface MailboxSource {
 export interface UserSource {
   listSyncedUserPages(): AsyncGenerator<GraphUserRecord[]>;
   getUser(id: string): Promise<GraphUserRecord | null>;
+  /** The users with these ids (any sync state); ids without a user are left out. */
+  getUsers(ids: readonly string[]): Promise<GraphUserRecord[]>;
 }
 
 /** Where provisioning log records go (a JSON-lines file now; the state store later). */

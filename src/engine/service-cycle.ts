@@ -17,8 +17,8 @@ import type { MailboxSource, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, type ProcessContext } from './process-mailbox.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
-import { readAhead } from '../async/read-ahead.js';
-import { countCloudSideSkips, countOutcome, FULL_CYCLE_FILTER, isRecorded, loadFullCycleSources, MAILBOX_PAGES_AHEAD, newSummary, OBJECTS_IN_FLIGHT, type SyncSummary } from './sync-cycle.js';
+import { keepOne, preparePage, type PreparedPage, type UserLookup } from './prepared-pages.js';
+import { countCloudSideSkips, countOutcome, FULL_CYCLE_FILTER, isRecorded, loadFullCycleDomains, newSummary, OBJECTS_IN_FLIGHT, preparedPagesAhead, type SyncSummary } from './sync-cycle.js';
 
 /** Everything a service cycle needs. */
 export interface ServiceCycleDeps {
@@ -62,36 +62,32 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
 
   // Which mailboxes: all, or those changed since the watermark, plus objects whose retry is due.
   const filter = kind === 'incremental' && watermark ? incrementalFilter(new Date(watermark.value), deps.overlapMs) : FULL_CYCLE_FILTER;
-  // The first mailbox pages download while AD and Graph are read.
-  const pages = readAhead(deps.mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
-  // Full and reconcile cycles read everything once; an incremental one looks up the few users it
-  // reads in Graph, and matches in the kept AD snapshots, brought up to date first.
-  const sources = await (kind === 'incremental'
-    ? deps.snapshots.refreshed().then((domains) => ({ users: null, domains }))
-    : loadFullCycleSources(deps.users, deps.snapshots)
-  ).catch(async (error: unknown) => {
+  // The first mailbox pages and their Entra users download while AD is read (a full or reconcile
+  // cycle reads everything once; an incremental one matches in the kept AD snapshots, brought up
+  // to date first).
+  const pages = preparedPagesAhead(deps.mailboxes, deps.users, filter);
+  const domains = await (kind === 'incremental' ? deps.snapshots.refreshed() : loadFullCycleDomains(deps.snapshots)).catch(async (error: unknown) => {
     await pages.close().catch(() => undefined);
     throw error;
   });
-  const users = sources.users;
-  const lookupUser = (id: string) => (users ? Promise.resolve(users.get(id)) : deps.users.getUser(id));
-  const domains = sources.domains;
 
-  const planContext: ProcessContext = { ...context, domains, cycleId, dryRun: false, planOnly: true, lookupUser };
-  const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }> }> = [];
+  const planContext: Omit<ProcessContext, 'lookupUser'> = { ...context, domains, cycleId, dryRun: false, planOnly: true };
+  const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }>; lookupUser: UserLookup }> = [];
   const seen = new Set<string>();
 
   /** Plans a batch of mailboxes (several at once); false when a stop was requested midway. */
-  const plan = async (batch: readonly ExoRecord[]): Promise<boolean> => {
-    const fresh = batch.filter((mailbox) => {
+  const plan = async (batch: PreparedPage): Promise<boolean> => {
+    const fresh = batch.mailboxes.map((mailbox) => {
       const id = typeof mailbox.ExternalDirectoryObjectId === 'string' ? mailbox.ExternalDirectoryObjectId.toLowerCase() : '';
       if (id && seen.has(id)) return false;
       if (id) seen.add(id);
       return true;
     });
-    const rest = countCloudSideSkips(fresh, summary);
-    if (fresh.length > rest.length) deps.metrics.objects.inc({ outcome: 'skipped' }, fresh.length - rest.length);
-    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox, planContext));
+    const skippedBefore = summary.mailboxesRead;
+    const rest = countCloudSideSkips(batch, summary, (i) => fresh[i] === true);
+    if (summary.mailboxesRead > skippedBefore) deps.metrics.objects.inc({ outcome: 'skipped' }, summary.mailboxesRead - skippedBefore);
+    const { lookupUser } = batch;
+    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox, { ...planContext, lookupUser }));
     // Results of objects nothing is written to are committed a batch at a time: one fsync, not one each.
     const results: CommitObjectResultInput[] = [];
     let stopped = false;
@@ -102,7 +98,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
       }
       summary.mailboxesRead++;
       if (outcome.kind === 'updated') {
-        planned.push({ mailbox: rest[i]!, outcome });
+        planned.push({ mailbox: rest[i]!, outcome, lookupUser: await keepOne(lookupUser, outcome.write.entraId) });
         continue;
       }
       count(summary, outcome, deps.metrics);
@@ -123,7 +119,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
     for (const retry of await store.dueRetries(context.now())) {
       if (seen.has(retry.entraId.toLowerCase())) continue;
       const mailbox = await deps.mailboxes.getMailbox(retry.entraId, MAILBOX_SELECT);
-      if (mailbox && !(await plan([mailbox]))) return abort(cycleId, kind, summary, deps, timer);
+      if (mailbox && !(await plan(await preparePage([mailbox], deps.users)))) return abort(cycleId, kind, summary, deps, timer);
     }
   }
 
@@ -144,10 +140,10 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   }
 
   // Apply: each planned object again, now writing, behind an intent and journaled.
-  const applyContext: ProcessContext = { ...context, domains, cycleId, dryRun: false, lookupUser };
-  const applied = await mapConcurrent(planned, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, async ({ mailbox }) => {
+  const applyContext: Omit<ProcessContext, 'lookupUser'> = { ...context, domains, cycleId, dryRun: false };
+  const applied = await mapConcurrent(planned, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, async ({ mailbox, lookupUser }) => {
     let intentId: number | undefined;
-    const outcome = await processMailbox(mailbox, { ...applyContext, writer: intentWriter(store, cycleId, (id) => (intentId = id)) });
+    const outcome = await processMailbox(mailbox, { ...applyContext, lookupUser, writer: intentWriter(store, cycleId, (id) => (intentId = id)) });
     // A failed modify resolves its intent as not applied (no journal entry) in the same commit.
     await commitOutcome(outcome, intentId, kind, cycleId, deps);
     count(summary, outcome, deps.metrics);

@@ -1,6 +1,6 @@
 /**
  * One full cycle over the tenant: stream every dir-synced mailbox from Exchange Online, look up
- * each one's Entra user, and run the per-object pipeline. Out-of-scope mailboxes are counted, not
+ * the Entra users of each page's in-scope mailboxes, and run the per-object pipeline. Out-of-scope mailboxes are counted, not
  * logged one by one (spec §6); everything that reaches matching gets a log record.
  */
 import type { FailureCode } from '../core/object-failure.js';
@@ -9,10 +9,10 @@ import type { SkipReason } from '../core/scoping.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
 import { DomainSnapshots } from './domain-snapshots.js';
-import { loadSyncedUsers, type SyncedUsers } from './synced-users.js';
+import { preparePages, type PreparedPage } from './prepared-pages.js';
 import type { MailboxSource, ProvisioningLogSink, ServedDomain, UserSource } from './engine-ports.js';
 import type { ExoRecord } from '../cloud/exo-client.js';
-import { cloudSideSkip, MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
+import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
 
 /** Counts of one cycle. */
 export interface SyncSummary {
@@ -21,9 +21,10 @@ export interface SyncSummary {
   startedAt: string;
   durationMs: number;
   /**
-   * Where a full cycle's time went (ms): reading AD and Graph at the start (concurrently; the
-   * first mailbox pages download meanwhile), then the time spent waiting for Exchange Online
-   * pages, processing them (matching, diff, writes) and appending their log records.
+   * Where a full cycle's time went (ms): reading AD at the start (the first mailbox pages and
+   * their Entra users download meanwhile), looking up Entra users (per page, ahead of
+   * processing, so it overlaps the rest), then the time spent waiting for prepared pages,
+   * processing them (matching, diff, writes) and appending their log records.
    */
   timings?: CycleTimings;
   mailboxesRead: number;
@@ -100,22 +101,24 @@ export function countOutcome(summary: SyncSummary, outcome: MailboxOutcome): voi
 }
 
 /**
- * What a full cycle looks objects up in: every synced Entra user (one paged Graph read) and, per
- * domain, every AD user (one paged LDAP read, see {@link DomainSnapshots}), read concurrently.
- * Per-mailbox lookups would cost one Graph call and three LDAP searches per mailbox.
+ * The AD side of a full cycle: every AD user of each domain, one paged LDAP read a domain (see
+ * {@link DomainSnapshots}). Per-mailbox lookups would cost three LDAP searches per mailbox.
  */
-export async function loadFullCycleSources(users: UserSource, snapshots: DomainSnapshots, timings?: CycleTimings): Promise<{ users: SyncedUsers; domains: ServedDomain[] }> {
-  const started = Date.now();
-  const [synced, domains] = await Promise.all([
-    loadSyncedUsers(users).then((result) => {
-      if (timings) timings.usersReadMs = Date.now() - started;
-      return result;
-    }),
-    snapshots.reload((ms) => {
-      if (timings) timings.directoryReadMs = Math.max(timings.directoryReadMs, ms);
-    }),
-  ]);
-  return { users: synced, domains };
+export function loadFullCycleDomains(snapshots: DomainSnapshots, timings?: CycleTimings): Promise<ServedDomain[]> {
+  return snapshots.reload((ms) => {
+    if (timings) timings.directoryReadMs = Math.max(timings.directoryReadMs, ms);
+  });
+}
+
+/**
+ * A cycle's mailbox pages, read ahead and prepared (cloud-side scope, Entra users) while earlier
+ * pages — and, at the start of a full cycle, AD — are worked on.
+ */
+export function preparedPagesAhead(mailboxes: MailboxSource, users: UserSource, filter: string, timings?: CycleTimings) {
+  const pages = mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT });
+  return readAhead(preparePages(pages, users, (ms) => {
+    if (timings) timings.usersReadMs += ms;
+  }), MAILBOX_PAGES_AHEAD);
 }
 
 /** Zeroed timings for a cycle. */
@@ -128,16 +131,14 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
   const { context } = options;
   const started = context.now();
   const summary = newSummary(context.cycleId, context.dryRun, started);
-  // The first mailbox pages download while AD and Graph are read.
-  const pages = readAhead(options.mailboxes.getMailboxPages({ filter: FULL_CYCLE_FILTER, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
   const timings = newTimings();
   summary.timings = timings;
-  const sources = await loadFullCycleSources(options.users, new DomainSnapshots(context.domains), timings).catch(async (error: unknown) => {
+  // The first mailbox pages and their users download while AD is read.
+  const pages = preparedPagesAhead(options.mailboxes, options.users, FULL_CYCLE_FILTER, timings);
+  const domains = await loadFullCycleDomains(new DomainSnapshots(context.domains), timings).catch(async (error: unknown) => {
     await pages.close().catch(() => undefined);
     throw error;
   });
-  const { users, domains } = sources;
-  const ctx: ProcessContext = { ...context, domains, lookupUser: (id) => Promise.resolve(users.get(id)) };
 
   let mark = Date.now();
   for await (const page of pages) {
@@ -146,6 +147,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
     const records: ProvisioningRecord[] = [];
     const rest = countCloudSideSkips(page, summary);
     options.onProgress?.(summary);
+    const ctx: ProcessContext = { ...context, domains, lookupUser: page.lookupUser };
     const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT }, (mailbox) => processMailbox(mailbox, ctx));
     for (const outcome of outcomes) {
       if (!outcome) continue;
@@ -173,20 +175,22 @@ export function isRecorded(outcome: MailboxOutcome): boolean {
 }
 
 /**
- * Counts the mailboxes of a page that Exchange Online's own properties put out of scope (see
- * {@link cloudSideSkip}) and returns the others, for the pipeline.
+ * Counts the mailboxes of a prepared page that Exchange Online's own properties put out of scope
+ * (see {@link PreparedPage.cloudSkips}) and returns the others, for the pipeline. `include`
+ * picks the mailboxes to consider (default: all).
  */
-export function countCloudSideSkips(page: readonly ExoRecord[], summary: SyncSummary): ExoRecord[] {
+export function countCloudSideSkips(page: PreparedPage, summary: SyncSummary, include: (index: number) => boolean = () => true): ExoRecord[] {
   const rest: ExoRecord[] = [];
-  for (const mailbox of page) {
-    const reason = cloudSideSkip(mailbox);
+  page.mailboxes.forEach((mailbox, i) => {
+    if (!include(i)) return;
+    const reason = page.cloudSkips[i] ?? null;
     if (reason === null) {
       rest.push(mailbox);
-      continue;
+      return;
     }
     summary.mailboxesRead++;
     summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
-  }
+  });
   return rest;
 }
 

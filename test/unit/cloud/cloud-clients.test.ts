@@ -16,6 +16,9 @@ import { syntheticAnchors } from '../../../lab/emulator/synthetic-anchors.js';
 import { buildTenantState } from '../../../lab/emulator/tenant-builder.js';
 import { ensureLabCertificates } from '../../../lab/pki/certificates.js';
 import { buildOrganisation } from '../../../lab/seed/organisation.js';
+import { keepOne, preparePage } from '../../../src/engine/prepared-pages.js';
+import { cloudSideSkip, MAILBOX_SELECT } from '../../../src/engine/process-mailbox.js';
+import { FULL_CYCLE_FILTER } from '../../../src/engine/sync-cycle.js';
 
 const FAST_RETRY = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50 };
 
@@ -190,6 +193,62 @@ describe('cloud clients against the emulator', () => {
       const id = users[0]!.entraId;
       expect((await graph().getUser(id))?.id).toBe(id);
       expect(await graph().getUser('11111111-1111-4111-8111-111111111111')).toBeNull();
+    });
+
+    it('looks many users up by id, 15 a request, leaving out ids Graph does not know', async () => {
+      const synced = users.filter((u) => u.syncedToEntra);
+      const wanted = synced.slice(0, 40).map((u) => u.entraId);
+      const absent = '11111111-1111-4111-8111-111111111111';
+      // One throttled request among the three: it is retried on its own.
+      emulator.faults.add({ endpoint: 'graph', kind: 'throttle', count: 1, retryAfterSeconds: 0 });
+      const found = await graph().getUsers([...wanted, absent, wanted[0]!.toUpperCase(), 'not-a-guid']);
+      expect(found.map((u) => u.id).sort()).toEqual([...wanted].sort());
+      expect(found.find((u) => u.id === wanted[0])).toMatchObject({ onPremisesSyncEnabled: true, onPremisesDomainName: 'lab.example.com' });
+      expect(await graph().getUsers([])).toEqual([]);
+    });
+  });
+
+  describe('preparePage (the engine over both clients)', () => {
+    const graph = () => new GraphClient({ graphBaseUrl: emulator.url, tokens: tokens(), transport, retry: FAST_RETRY });
+    const firstPage = async () => {
+      for await (const page of exo().getMailboxPages({ filter: FULL_CYCLE_FILTER, select: MAILBOX_SELECT })) return page;
+      throw new Error('no page');
+    };
+
+    it('decides each mailbox\'s cloud-side scope and looks up the users of the rest only', async () => {
+      const page = await firstPage();
+      const prepared = await preparePage(page, graph());
+      expect(prepared.cloudSkips).toEqual(page.map(cloudSideSkip));
+      const inScope = page.filter((_, i) => prepared.cloudSkips[i] === null);
+      const outOfScope = page.filter((_, i) => prepared.cloudSkips[i] !== null);
+      expect(inScope.length).toBeGreaterThan(15);
+      expect(outOfScope.length).toBeGreaterThan(0);
+      for (const mailbox of inScope) {
+        const id = mailbox.ExternalDirectoryObjectId as string;
+        expect((await prepared.lookupUser(id.toUpperCase()))?.id).toBe(id);
+      }
+      // Users of out-of-scope mailboxes were not asked for.
+      expect(await prepared.lookupUser(outOfScope[0]!.ExternalDirectoryObjectId as string)).toBeNull();
+      // What a planned object keeps until it is applied: its own user, nobody else's.
+      const [first, second] = inScope.map((mailbox) => mailbox.ExternalDirectoryObjectId as string);
+      const kept = await keepOne(prepared.lookupUser, first!);
+      expect((await kept(first!.toUpperCase()))?.id).toBe(first);
+      expect(await kept(second!)).toBeNull();
+    });
+
+    it('asks Graph nothing for a page with no mailbox in scope', async () => {
+      const page = (await firstPage()).filter((mailbox) => cloudSideSkip(mailbox) !== null);
+      emulator.faults.add({ endpoint: 'graph', kind: 'throttle', count: 100, retryAfterSeconds: 0 });
+      const prepared = await preparePage(page, graph());
+      expect(await prepared.lookupUser(page[0]!.ExternalDirectoryObjectId as string)).toBeNull();
+    });
+
+    it('hands a failed lookup to each mailbox that asks, as its typed error', async () => {
+      const page = await firstPage();
+      emulator.faults.add({ endpoint: 'graph', kind: 'throttle', count: 100, retryAfterSeconds: 0 });
+      const prepared = await preparePage(page, graph());
+      const id = page.find((mailbox) => cloudSideSkip(mailbox) === null)?.ExternalDirectoryObjectId as string;
+      await expect(prepared.lookupUser(id)).rejects.toBeInstanceOf(CloudThrottledError);
     });
   });
 });

@@ -99,6 +99,21 @@ describe('Graph users', () => {
     expect(select.body.error?.message).toBe("Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.");
   });
 
+  it('looks users up by `id in (…)`: synced or not, absent ids left out, at most 15 values', async () => {
+    const cloudOnly = (await json('/v1.0/users?$select=id,displayName&$top=999')).body.value?.find((u) => u.displayName === 'Nora Cloudonly');
+    const ids = [synced()[0]?.entraId as string, cloudOnly?.id as string];
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const list = [ids[0]!.toUpperCase(), missing, ids[1]!].map((id) => `'${id}'`).join(', ');
+    const found = await json(`/v1.0/users?$filter=${encodeURIComponent(`id in (${list})`)}&$select=id,onPremisesSyncEnabled`);
+    expect(found.status).toBe(200);
+    expect(found.body.value?.map((u) => u.id).sort()).toEqual([...ids].sort());
+    expect(found.body.value?.find((u) => u.id === ids[1])?.onPremisesSyncEnabled).toBeNull();
+    const sixteen = Array.from({ length: 16 }, (_, i) => `'00000000-0000-4000-8000-${String(i).padStart(12, '0')}'`).join(',');
+    const tooMany = await json(`/v1.0/users?$filter=${encodeURIComponent(`id in (${sixteen})`)}`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatchObject({ code: 'Request_UnsupportedQuery', message: "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15." });
+  });
+
   it('gets one user by id or UPN, and answers 404 in Graph\'s envelope', async () => {
     const ashley = t.users.find((u) => u.key === 'ataylor');
     const byId = await json(`/v1.0/users/${ashley?.entraId}?$select=id,onPremisesSecurityIdentifier`);
