@@ -137,6 +137,18 @@ describe('safety', () => {
       }
     });
 
+    it('skips NotDirSynced, in a full cycle as on demand, when the Entra user exists but is no longer synced', async () => {
+      const before = await engine.sync({ dryRun: true });
+      graphBefore = { onPremisesSyncEnabled: true };
+      await emulatorAdmin('PATCH', graphPath, { onPremisesSyncEnabled: false });
+      const summary = await engine.sync({ dryRun: true });
+      // Her user is looked up like any other (not only among synced users), so this is no MissingCloudUser.
+      expect(summary.skipped.NotDirSynced).toBe((before.skipped.NotDirSynced ?? 0) + 1);
+      expect(summary.inScope).toBe(before.inScope - 1);
+      expect(summary.failed).toEqual({});
+      expect(await engine.provision(ashley.userPrincipalName, { dryRun: true })).toMatchObject({ kind: 'skipped', reason: 'NotDirSynced' });
+    });
+
     it('skips DomainNotServed when the user lives in a domain this configuration does not serve', async () => {
       graphBefore = { onPremisesDomainName: facts.directory.dnsName };
       await emulatorAdmin('PATCH', graphPath, { onPremisesDomainName: 'emea.example.com' });
