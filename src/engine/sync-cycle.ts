@@ -112,10 +112,12 @@ export function loadFullCycleDomains(snapshots: DomainSnapshots, timings?: Cycle
 
 /**
  * A cycle's mailbox pages, read ahead and prepared (cloud-side scope, Entra users) while earlier
- * pages — and, at the start of a full cycle, AD — are worked on.
+ * pages — and, at the start of a full cycle, AD — are worked on. Two stages, each ahead of the
+ * next: the next Exchange Online pages download while a page's users are looked up, so a cycle
+ * waits for the slower of the two services, not for both one after the other.
  */
 export function preparedPagesAhead(mailboxes: MailboxSource, users: UserSource, filter: string, timings?: CycleTimings) {
-  const pages = mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT });
+  const pages = readAhead(mailboxes.getMailboxPages({ filter, select: MAILBOX_SELECT }), MAILBOX_PAGES_AHEAD);
   return readAhead(preparePages(pages, users, (ms) => {
     if (timings) timings.usersReadMs += ms;
   }), MAILBOX_PAGES_AHEAD);
