@@ -1,7 +1,8 @@
 /**
  * One full cycle over the tenant: stream every dir-synced mailbox from Exchange Online, look up
- * the Entra users of each page's in-scope mailboxes, and run the per-object pipeline. Out-of-scope mailboxes are counted, not
- * logged one by one (spec §6); everything that reaches matching gets a log record.
+ * the Entra users of each page's in-scope mailboxes, and run the per-object pipeline. Out-of-scope
+ * mailboxes are counted, not logged one by one (spec §6); everything that reaches matching gets a
+ * log record.
  */
 import type { FailureCode } from '../core/object-failure.js';
 import type { ProvisioningRecord } from '../core/provisioning-record.js';

@@ -1,6 +1,6 @@
 /**
  * The service survives what production throws at it: SIGKILL in the middle of a cycle that
- * writes many objects (it converges, and every applied change has exactly one journal entry),
+ * writes many objects to a slow DC (it converges, and every applied change has exactly one journal entry),
  * the DC going away mid-cycle, and the cloud answering 503 for a while (quarantine, then recovery).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,7 @@ import { buildOrganisation } from '../../../lab/seed/organisation.js';
 import { LAB_OUS } from '../../../lab/seed/lab-domain.js';
 import { adminLdap, emulatorAdmin, readUser } from '../../support/lab-engine.js';
 import { eventually, serviceConfig, startService } from '../../support/lab-service.js';
+import { startSlowLink } from '../../support/slow-link.js';
 
 const facts = inject('lab');
 const org = buildOrganisation({ mailboxes: facts.mailboxes, ...(facts.seed !== undefined ? { seed: facts.seed } : {}) });
@@ -43,14 +44,21 @@ describe('resilience', () => {
 
   it('converges after SIGKILL mid-cycle, with exactly one journal entry per applied change', { timeout: 240_000 }, async () => {
     expect(writable.length).toBeGreaterThanOrEqual(15);
-    const configFile = await serviceConfig();
+    // The service reaches the DC through a relay whose latency the test raises: a slow DC.
+    const link = await startSlowLink(Number(new URL(facts.directory.ldapUrl).port));
+    const configFile = await serviceConfig({
+      edit: (config) => {
+        for (const domain of config.domains as Array<{ ldapUrls: string[] }>) domain.ldapUrls = [`ldaps://127.0.0.1:${link.port}`];
+      },
+    });
     const config = await loadConfig(configFile);
     const store = SqliteStateStore.open({ path: config.service.stateFile });
     let child = runChild(configFile);
     try {
       await eventually(async () => ((await store.lastCycle('full', { outcome: 'success' })) ? true : undefined), 60_000, 'the initial full cycle');
-      // Slow Graph down so that applying the next cycle takes seconds, then change every writable mailbox.
-      await emulatorAdmin('POST', '/faults', { endpoint: 'graph', kind: 'latency', durationMs: 300 });
+      // Slow the DC down so that applying the next cycle takes seconds (eight objects in flight,
+      // each modify a round trip of ≥ 0.8 s), then change every writable mailbox.
+      link.setDelay(400);
       for (const user of writable) await emulatorAdmin('PATCH', `/exo/mailboxes/${user.entraId}`, { CustomAttribute6: `kill-${user.key}` });
       const cycleId = await eventually(async () => {
         const cycle = (await store.listCycles({ limit: 1 }))[0];
@@ -61,11 +69,17 @@ describe('resilience', () => {
       const written = (await store.journalForCycle(cycleId)).length;
       expect(written).toBeLessThan(writable.length);
 
-      await emulatorAdmin('DELETE', '/faults');
+      link.setDelay(0);
       child = runChild(configFile);
       for (const user of writable) {
         await eventually(async () => ((await readUser(ldap, user.key, ['extensionAttribute6'])).extensionAttribute6[0] === `kill-${user.key}` ? true : undefined), 60_000, `${user.key} converged`);
       }
+      // Recovery settles the killed cycle's intents when the next cycle starts. Modifies that were
+      // in flight reach the DC after the kill, so AD can look converged before that has happened.
+      await eventually(async () => {
+        const [latest] = await store.listCycles({ limit: 1 });
+        return latest && latest.id !== cycleId && latest.finishedAt ? true : undefined;
+      }, 60_000, 'a cycle of the restarted service');
       expect(await store.pendingIntents()).toEqual([]);
       expect((await store.getCycle(cycleId))?.outcome).toBe('aborted');
       for (const user of writable) {
@@ -76,6 +90,7 @@ describe('resilience', () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
       await store.close();
+      await link.close();
     }
   });
 
