@@ -1,8 +1,9 @@
 /**
  * Microsoft Graph v1.0 users, as far as the engine reads them: `GET /v1.0/users` (the
- * `onPremisesSyncEnabled eq true`, `id eq '…'` and `id in ('…', …)` filters, `$select`, `$top` 1..999, GET paging),
- * `GET /v1.0/users/{id|upn}`, and `GET /v1.0/users/delta` (rounds of changes with `@removed`
- * tombstones, 410 Gone for an unknown or expired delta token). Graph's error envelope throughout.
+ * `onPremisesSyncEnabled eq true`, `id eq '…'` and `id in ('…', …)` filters, `$select`, `$top`
+ * 1..999, GET paging), `GET /v1.0/users/{id|upn}`, and `GET /v1.0/users/delta` (rounds of
+ * changes with `@removed` tombstones, 410 Gone for an unknown or expired delta token). Graph's
+ * error envelope throughout.
  */
 import type { AccessTokens } from './access-tokens.js';
 import { graphDate, jsonResponse, newRequestId, type EmulatorResponse } from './http-response.js';

@@ -1,7 +1,8 @@
 /**
  * The service survives what production throws at it: SIGKILL in the middle of a cycle that
- * writes many objects to a slow DC (it converges, and every applied change has exactly one journal entry),
- * the DC going away mid-cycle, and the cloud answering 503 for a while (quarantine, then recovery).
+ * writes many objects to a slow DC (it converges, and every applied change has exactly one
+ * journal entry), the DC going away mid-cycle, and the cloud answering 503 for a while
+ * (quarantine, then recovery).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
