@@ -15,7 +15,8 @@ import { EmulatorConfigError } from './emulator-errors.js';
 import { handleInvokeCommand, tokenAppId, type ExoCommandContext } from './exo-invoke-command.js';
 import { exoConcurrencyResponse, faultResponse, FaultInjector, ReplicationLag, type FaultEndpoint, type FaultRule } from './faults.js';
 import { applyFiller, type FillerSettings } from './filler.js';
-import { handleGraphRequest } from './graph-users.js';
+import { handleGraphBatch } from './graph-batch.js';
+import { graphErrorResponse, handleGraphRequest, requestIds, type GraphRequest } from './graph-users.js';
 import { BodyTooLargeError, jsonResponse, readBody, type EmulatorResponse } from './http-response.js';
 import { TenantStore, type ExoMailbox, type TenantData } from './tenant-state.js';
 import { handleTokenRequest } from './token-endpoint.js';
@@ -146,6 +147,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       }
     }
 
+    if (path === '/v1.0/$batch') {
+      if (method !== 'POST') return graphErrorResponse(405, 'Request_BadRequest', `The HTTP method '${method}' is not allowed for the requested resource.`, { now }, requestIds({ headers }));
+      const body = await readBody(request);
+      const graph = { store, tokens, now, baseUrl };
+      // Latency delays the batch (one round trip); failures hit each request in it, as Graph
+      // throttles a batch's requests one by one.
+      const wait = faults.latencyMs('graph');
+      if (wait > 0) await sleep(wait);
+      return handleGraphBatch(body, headers, graph, (inner: GraphRequest) => {
+        const failure = faults.failure('graph');
+        if (failure) return faultResponse(failure, 'graph', { tenantId: store.data.tenantId, appId: tokenAppId(tokens, headers.authorization), nowMs: now() });
+        return handleGraphRequest(inner, graph);
+      });
+    }
     if (path.startsWith('/v1.0/')) {
       await readBody(request);
       return withFaults('graph', headers.authorization, () =>

@@ -59,9 +59,7 @@ class GraphError extends Error {
 
 /** Handles one Graph request. */
 export function handleGraphRequest(request: GraphRequest, ctx: GraphContext): EmulatorResponse {
-  const requestId = newRequestId();
-  const clientRequestId = request.headers['client-request-id'] ?? requestId;
-  const headers: Record<string, string> = { 'Content-Type': GRAPH_CONTENT_TYPE, 'request-id': requestId, 'client-request-id': clientRequestId };
+  const ids = requestIds(request);
   try {
     authorize(request, ctx);
     if (request.method !== 'GET') throw new GraphError(405, 'Request_BadRequest', `The HTTP method '${request.method}' is not allowed for the requested resource.`);
@@ -73,14 +71,46 @@ export function handleGraphRequest(request: GraphRequest, ctx: GraphContext): Em
     if (segments.length === 1) body = listUsers(request, ctx);
     else if (segments[1] === 'delta') body = delta(request, ctx);
     else body = getUser(segments[1] as string, request, ctx);
-    return { status: 200, headers, body: JSON.stringify(body) };
+    return { status: 200, headers: graphHeaders(ids), body: JSON.stringify(body) };
   } catch (error) {
     if (!(error instanceof GraphError)) throw error;
-    const extra: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"' } : {};
-    return jsonResponse(error.status, {
-      error: { code: error.code, message: error.message, innerError: { date: graphDate(ctx.now()), 'request-id': requestId, 'client-request-id': clientRequestId } },
-    }, { ...headers, ...extra });
+    return graphErrorResponse(error.status, error.code, error.message, ctx, ids);
   }
+}
+
+/** The answer to a request whose token Graph refuses (401/403), or null when the token is good. */
+export function graphAuthorizationFailure(request: GraphRequest, ctx: GraphContext): EmulatorResponse | null {
+  try {
+    authorize(request, ctx);
+    return null;
+  } catch (error) {
+    if (!(error instanceof GraphError)) throw error;
+    return graphErrorResponse(error.status, error.code, error.message, ctx, requestIds(request));
+  }
+}
+
+/** The request id Graph gives a request, and the client's own when it sent one. */
+export interface GraphRequestIds {
+  requestId: string;
+  clientRequestId: string;
+}
+
+/** New ids for a request (Graph echoes `client-request-id`). */
+export function requestIds(request: Pick<GraphRequest, 'headers'>): GraphRequestIds {
+  const requestId = newRequestId();
+  return { requestId, clientRequestId: request.headers['client-request-id'] ?? requestId };
+}
+
+function graphHeaders(ids: GraphRequestIds): Record<string, string> {
+  return { 'Content-Type': GRAPH_CONTENT_TYPE, 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId };
+}
+
+/** Graph's error envelope. */
+export function graphErrorResponse(status: number, code: string, message: string, ctx: Pick<GraphContext, 'now'>, ids: GraphRequestIds): EmulatorResponse {
+  const extra: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"' } : {};
+  return jsonResponse(status, {
+    error: { code, message, innerError: { date: graphDate(ctx.now()), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId } },
+  }, { ...graphHeaders(ids), ...extra });
 }
 
 function authorize(request: GraphRequest, ctx: GraphContext): void {

@@ -1,8 +1,9 @@
 /**
  * Exchange Online pages made ready for the pipeline: each mailbox's cloud-side scope decided once,
  * and the Entra users of the mailboxes still in scope looked up together, a page at a time
- * (`$filter=id in (…)`, 15 ids a request). A cycle holds the users of the pages in flight only, so
- * its memory follows the mailboxes it processes, not the tenant's synced users (docs/performance.md).
+ * (`$filter=id in (…)`, 15 ids a request, 20 requests a `$batch`). A cycle holds the users of the
+ * pages in flight only, so its memory follows the mailboxes it processes, not the tenant's synced
+ * users (docs/performance.md).
  */
 import type { ExoRecord } from '../cloud/exo-client.js';
 import type { GraphUserRecord } from '../cloud/graph-client.js';

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CloudAccessDeniedError, CloudThrottledError, ExoCommandError, TokenRequestError } from '../../../src/cloud/cloud-errors.js';
+import { CloudAccessDeniedError, CloudThrottledError, ExoCommandError, GraphRequestError, TokenRequestError } from '../../../src/cloud/cloud-errors.js';
 import { ExoClient } from '../../../src/cloud/exo-client.js';
 import { GraphClient } from '../../../src/cloud/graph-client.js';
 import { createHttpTransport, type HttpTransport } from '../../../src/cloud/http-transport.js';
@@ -195,16 +195,45 @@ describe('cloud clients against the emulator', () => {
       expect(await graph().getUser('11111111-1111-4111-8111-111111111111')).toBeNull();
     });
 
-    it('looks many users up by id, 15 a request, leaving out ids Graph does not know', async () => {
+    it('looks many users up by id, 15 a request and 20 requests a batch, leaving out ids Graph does not know', async () => {
       const synced = users.filter((u) => u.syncedToEntra);
       const wanted = synced.slice(0, 40).map((u) => u.entraId);
-      const absent = '11111111-1111-4111-8111-111111111111';
-      // One throttled request among the three: it is retried on its own.
+      const absent = Array.from({ length: 300 }, (_, i) => `11111111-1111-4111-8111-${String(i).padStart(12, '0')}`);
+      const sent: Array<{ what: string; requests: number }> = [];
+      const watched: HttpTransport = {
+        send: (request) => {
+          const path = new URL(request.url).pathname;
+          const requests = request.body ? (JSON.parse(request.body) as { requests: unknown[] }).requests.length : 1;
+          if (!path.includes('/oauth2/')) sent.push({ what: `${request.method} ${path}`, requests });
+          return transport.send(request);
+        },
+        close: () => undefined,
+      };
+      const client = new GraphClient({ graphBaseUrl: emulator.url, tokens: tokens(), transport: watched, retry: FAST_RETRY });
+      // 340 GUIDs: 23 requests, so two batches (20 + 3). The first request of the first batch is
+      // throttled: it alone goes again, in a batch of its own.
       emulator.faults.add({ endpoint: 'graph', kind: 'throttle', count: 1, retryAfterSeconds: 0 });
-      const found = await graph().getUsers([...wanted, absent, wanted[0]!.toUpperCase(), 'not-a-guid']);
+      const found = await client.getUsers([...wanted, ...absent, wanted[0]!.toUpperCase(), 'not-a-guid']);
       expect(found.map((u) => u.id).sort()).toEqual([...wanted].sort());
       expect(found.find((u) => u.id === wanted[0])).toMatchObject({ onPremisesSyncEnabled: true, onPremisesDomainName: 'lab.example.com' });
-      expect(await graph().getUsers([])).toEqual([]);
+      const batches = sent.filter((s) => s.what === 'POST /v1.0/$batch').map((s) => s.requests).sort((a, b) => a - b);
+      expect(batches).toEqual([1, 3, 20]);
+      expect(sent.filter((s) => s.what.startsWith('GET /v1.0/users/'))).toHaveLength(1); // 'not-a-guid', on its own
+      expect(await client.getUsers([])).toEqual([]);
+
+      // Up to 15 ids: one plain request, no batch around it.
+      sent.length = 0;
+      expect((await client.getUsers(wanted.slice(0, 15))).map((u) => u.id).sort()).toEqual(wanted.slice(0, 15).sort());
+      expect(sent.map((s) => s.what)).toEqual(['GET /v1.0/users']);
+    });
+
+    it('fails a batched lookup with the typed error of the request that failed, or once its retries run out', async () => {
+      const ids = users.filter((u) => u.syncedToEntra).slice(0, 40).map((u) => u.entraId);
+      const refused = await graph().getUsers(ids, ['id', 'shoeSize']).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(GraphRequestError);
+      expect(refused).toMatchObject({ httpStatus: 400, graphCode: 'Request_BadRequest' });
+      emulator.faults.add({ endpoint: 'graph', kind: 'throttle', retryAfterSeconds: 0 });
+      await expect(graph().getUsers(ids)).rejects.toBeInstanceOf(CloudThrottledError);
     });
   });
 
