@@ -153,13 +153,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const graph = { store, tokens, now, baseUrl };
       // Latency delays the batch (one round trip); failures hit each request in it, as Graph
       // throttles a batch's requests one by one.
-      const wait = faults.latencyMs('graph');
-      if (wait > 0) await sleep(wait);
-      return handleGraphBatch(body, headers, graph, (inner: GraphRequest) => {
-        const failure = faults.failure('graph');
-        if (failure) return faultResponse(failure, 'graph', { tenantId: store.data.tenantId, appId: tokenAppId(tokens, headers.authorization), nowMs: now() });
-        return handleGraphRequest(inner, graph);
-      });
+      await addedLatency('graph');
+      return handleGraphBatch(body, headers, graph, (inner: GraphRequest) => injectedFailure('graph', headers.authorization) ?? handleGraphRequest(inner, graph));
     }
     if (path.startsWith('/v1.0/')) {
       await readBody(request);
@@ -170,12 +165,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Not Found' };
   };
 
-  const withFaults = async (endpoint: FaultEndpoint, authorization: string | undefined, run: () => EmulatorResponse): Promise<EmulatorResponse> => {
+  /** Waits what a `latency` rule adds to a request to `endpoint` now. */
+  const addedLatency = async (endpoint: FaultEndpoint): Promise<void> => {
     const delay = faults.latencyMs(endpoint);
     if (delay > 0) await sleep(delay);
+  };
+  /** The failure a rule serves instead of the real answer to a request to `endpoint` now, or null. */
+  const injectedFailure = (endpoint: FaultEndpoint, authorization: string | undefined): EmulatorResponse | null => {
     const failure = faults.failure(endpoint);
-    if (failure) return faultResponse(failure, endpoint, { tenantId: store.data.tenantId, appId: tokenAppId(tokens, authorization), nowMs: now() });
-    return run();
+    return failure ? faultResponse(failure, endpoint, { tenantId: store.data.tenantId, appId: tokenAppId(tokens, authorization), nowMs: now() }) : null;
+  };
+  const withFaults = async (endpoint: FaultEndpoint, authorization: string | undefined, run: () => EmulatorResponse): Promise<EmulatorResponse> => {
+    await addedLatency(endpoint);
+    return injectedFailure(endpoint, authorization) ?? run();
   };
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
