@@ -58,6 +58,15 @@ describe('AnchorIndex', () => {
     expect(index.find({ immutableId: original.consistencyGuid, sid: null, externalDirectoryObjectId: null }).byImmutableId).toEqual([original]);
   });
 
+  it('hands out one object once per lookup when several anchors find it', () => {
+    const index = new AnchorIndex();
+    index.put(object(4, { externalDirectoryObjectId: 'User_d' }));
+    const found = index.find({ immutableId: Buffer.alloc(16, 4), sid: 'S-1-5-21-1-2-3-1004', externalDirectoryObjectId: 'user_D' });
+    expect(found.byImmutableId[0]).toBe(found.bySid[0]);
+    expect(found.bySid[0]).toBe(found.byExternalDirectoryObjectId[0]);
+    expect(found.byImmutableId[0]!.displayName).toBe('User 4');
+  });
+
   it('takes a * in an external id literally', () => {
     const index = new AnchorIndex();
     index.put(object(1));

@@ -59,7 +59,13 @@ export class AnchorIndex {
       if (this.byGuid.has(key) && !byImmutableId.includes(key)) byImmutableId = [...byImmutableId, key];
     }
     const sid = query.sid ? canonicalSid(query.sid) : null;
-    const objects = (guids: string[]) => guids.map((guid) => this.object(guid)!);
+    // One user usually answers all three anchors: unpacked once, handed out three times.
+    const unpacked = new Map<string, DirectoryObject>();
+    const objects = (guids: string[]) => guids.map((guid) => {
+      let object = unpacked.get(guid);
+      if (!object) unpacked.set(guid, (object = this.object(guid)!));
+      return object;
+    });
     return {
       byImmutableId: objects(byImmutableId),
       bySid: sid ? objects(list(this.bySid.get(sid))) : [],
