@@ -13,9 +13,12 @@ export interface SyncOutput {
   failed: Record<string, number>;
 }
 
-/** One full cycle (`exo-writeback sync`) against the lab; throws unless it exits 0 with no failed object. */
-export async function engineSync(facts: LabFacts): Promise<Measured & { summary: SyncOutput }> {
-  const run = await measure(process.execPath, [cliLauncher(), 'sync', '--json', '--config', facts.engineConfigFile]);
+/**
+ * One full cycle (`exo-writeback sync`) against the lab; throws unless it exits 0. `launcher`
+ * picks the build (default: this one).
+ */
+export async function engineSync(facts: LabFacts, launcher: string = cliLauncher()): Promise<Measured & { summary: SyncOutput }> {
+  const run = await measure(process.execPath, [launcher, 'sync', '--json', '--config', facts.engineConfigFile]);
   if (run.exitCode !== 0) throw new Error(`exo-writeback sync exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
   return { ...run, summary: JSON.parse(run.stdout) as SyncOutput };
 }

@@ -13,7 +13,8 @@ export interface ResultRow {
   ratio: number;
   unit: string;
   target: string;
-  met: boolean;
+  /** Null for a comparison without a target (the current engine against a baseline build). */
+  met: boolean | null;
   notes?: string;
 }
 
@@ -35,7 +36,7 @@ export function machine(): ScenarioResult['machine'] {
 /** The table people read. */
 export function formatTable(result: ScenarioResult): string {
   const header = ['case', 'engine', 'reference', 'ratio', 'target', 'met'];
-  const rows = result.rows.map((r) => [r.case, `${r.engine.toFixed(r.unit === 's' ? 2 : 0)} ${r.unit}`, `${r.reference.toFixed(r.unit === 's' ? 2 : 0)} ${r.unit}`, r.ratio.toFixed(2), r.target, r.met ? 'yes' : 'NO']);
+  const rows = result.rows.map((r) => [r.case, `${r.engine.toFixed(r.unit === 's' ? 2 : 0)} ${r.unit}`, `${r.reference.toFixed(r.unit === 's' ? 2 : 0)} ${r.unit}`, r.ratio.toFixed(2), r.target, r.met === null ? '—' : r.met ? 'yes' : 'NO']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [`${result.scenario} — ${result.startedAt} — ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...result.rows.filter((r) => r.notes).map((r) => `  ${r.case}: ${r.notes}`)].join('\n');

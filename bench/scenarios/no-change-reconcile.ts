@@ -4,10 +4,12 @@
  * - engine: `exo-writeback sync` (a full cycle, process start included);
  * - reference: the larger of a raw paged `ldapsearch` of the same attributes over the domain, and a
  *   raw fetch of every emulator page (Get-Mailbox and Graph users) with the same `$select`.
- * Target: engine / reference ≤ 1.5.
+ * Target: engine / reference ≤ 1.5. With `--baseline`, another build's engine runs in turns with
+ * this one and a further row compares the two.
  */
 import { join } from 'node:path';
 import { packageRoot } from '../../lab/package-root.js';
+import { baselineRow, inTurns } from '../baseline.js';
 import { benchLab, labSizeFor } from '../bench-lab.js';
 import { withDcCpu } from '../dc-cpu.js';
 import { engineSync } from '../engine-run.js';
@@ -31,14 +33,24 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
     const pagesMs: number[] = [];
     const rss: number[] = [];
     const engineDc: number[] = [];
+    const baselineMs: number[] = [];
+    const baselineRss: number[] = [];
     const ldapDc: number[] = [];
     let entries = 0;
     let fetched = { mailboxes: 0, users: 0 };
     let summary = null;
     for (let run = 1; run <= options.runs; run++) {
-      options.log(`[engine ${run}/${options.runs}] exo-writeback sync with nothing to write`);
-      const engine = await withDcCpu(facts.dir, () => engineSync(facts));
-      if (engine.summary.updated !== 0) throw new Error(`the no-change cycle updated ${engine.summary.updated} objects`);
+      const turns = await inTurns(run, options.baseline, async (launcher, which) => {
+        options.log(`[${which === 'current' ? 'engine' : 'baseline engine'} ${run}/${options.runs}] exo-writeback sync with nothing to write`);
+        const measured = await withDcCpu(facts.dir, () => engineSync(facts, launcher));
+        if (measured.summary.updated !== 0) throw new Error(`the no-change cycle (${which}) updated ${measured.summary.updated} objects`);
+        return measured;
+      });
+      const engine = turns.current;
+      if (turns.baseline) {
+        baselineMs.push(turns.baseline.wallMs);
+        baselineRss.push(turns.baseline.peakRssMiB ?? NaN);
+      }
       engineMs.push(engine.wallMs);
       engineDc.push(engine.dcCpuS);
       rss.push(engine.peakRssMiB ?? NaN);
@@ -56,8 +68,12 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       if (pages.exitCode !== 0) throw new Error(`page fetch failed: ${pages.stderr}`);
       fetched = JSON.parse(pages.stdout) as { mailboxes: number; users: number };
       pagesMs.push(pages.wallMs);
-      options.log(`  engine ${(engine.wallMs / 1000).toFixed(2)} s, ldapsearch ${(ldap.wallMs / 1000).toFixed(2)} s, pages ${(pages.wallMs / 1000).toFixed(2)} s`);
-      details[`n${inScope}-run${run}`] = { engine: { wallMs: engine.wallMs, dcCpuS: engine.dcCpuS, peakRssMiB: engine.peakRssMiB, summary: engine.summary }, ldapsearch: { wallMs: ldap.wallMs, dcCpuS: ldap.dcCpuS, entries }, emulatorPages: { wallMs: pages.wallMs, ...fetched } };
+      const other = turns.baseline ? `, baseline ${(turns.baseline.wallMs / 1000).toFixed(2)} s` : '';
+      options.log(`  engine ${(engine.wallMs / 1000).toFixed(2)} s${other}, ldapsearch ${(ldap.wallMs / 1000).toFixed(2)} s, pages ${(pages.wallMs / 1000).toFixed(2)} s`);
+      details[`n${inScope}-run${run}`] = {
+        engine: { wallMs: engine.wallMs, dcCpuS: engine.dcCpuS, peakRssMiB: engine.peakRssMiB, summary: engine.summary },
+        ...(turns.baseline ? { baseline: { launcher: options.baseline, wallMs: turns.baseline.wallMs, dcCpuS: turns.baseline.dcCpuS, peakRssMiB: turns.baseline.peakRssMiB, summary: turns.baseline.summary } } : {}),
+        ldapsearch: { wallMs: ldap.wallMs, dcCpuS: ldap.dcCpuS, entries }, emulatorPages: { wallMs: pages.wallMs, ...fetched } };
     }
     const e = summarise(engineMs);
     const l = summarise(ldapMs);
@@ -69,6 +85,10 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       engine: e.median / 1000, reference: reference / 1000, ratio, unit: 's', target: '≤ 1.5', met: ratio <= 1.5,
       notes: `median of ${options.runs}; DC CPU engine ${summarise(engineDc).median.toFixed(1)} s, ldapsearch ${summarise(ldapDc).median.toFixed(1)} s; ldapsearch ${(l.median / 1000).toFixed(2)} s for ${entries} entries, emulator pages ${(p.median / 1000).toFixed(2)} s for ${fetched.mailboxes} mailboxes + ${fetched.users} users; spread engine ${(e.spread * 100).toFixed(0)} %; engine peak RSS ${Math.max(...rss)} MiB`,
     });
+    if (options.baseline) {
+      const name = `${summary?.inScope ?? inScope} in scope`;
+      rows.push(baselineRow(name, engineMs, baselineMs, 's', options.baseline), baselineRow(`${name}: peak RSS`, rss, baselineRss, 'MiB', options.baseline));
+    }
   }
   return { scenario: 'no-change-reconcile', startedAt: new Date().toISOString(), machine: machine(), rows, details };
 }

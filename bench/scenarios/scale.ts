@@ -4,7 +4,9 @@
  * emulator generates in memory (dir-synced, not cloud-managed, with their synced Entra users).
  * Measured: one full cycle (`exo-writeback sync`, process start included) — wall time and peak
  * RSS — at T = 10k, 100k, 1M, and how both grow. Targets: peak RSS ≤ 1 GB at 1M; growth linear.
+ * With `--baseline`, another build's engine runs in turns with this one, and further rows compare.
  */
+import { baselineRow, inTurns } from '../baseline.js';
 import { benchLab } from '../bench-lab.js';
 import { emulatorAdmin } from '../emulator-admin.js';
 import { engineSync } from '../engine-run.js';
@@ -16,7 +18,10 @@ import type { ScenarioOptions } from './scenario.js';
 const RSS_TARGET_MIB = 1024;
 
 export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
-  const points: Array<{ tenant: number; inAd: number; wallMs: number; peakRssMiB: number; inScope: number; mailboxesRead: number; fillerMs: number }> = [];
+  const points: Array<{
+    tenant: number; inAd: number; wallMs: number; peakRssMiB: number; inScope: number; mailboxesRead: number; fillerMs: number;
+    baseline: { wall: number[]; rss: number[]; baselineWall: number[]; baselineRss: number[] } | null;
+  }> = [];
   const details: Record<string, unknown> = {};
   for (const tenant of options.sizes) {
     // Same labs as the other scenarios: 1,140 / 11,400 / 114,000 mailboxes in AD (~88 % in scope).
@@ -33,10 +38,20 @@ export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
       await engineSync(facts);
       const wall: number[] = [];
       const rss: number[] = [];
+      const baselineWall: number[] = [];
+      const baselineRss: number[] = [];
       let last = null;
       for (let run = 1; run <= options.runs; run++) {
-        options.log(`[engine ${run}/${options.runs}] exo-writeback sync over ${tenant} mailboxes`);
-        const engine = await engineSync(facts);
+        const turns = await inTurns(run, options.baseline, (launcher, which) => {
+          options.log(`[${which === 'current' ? 'engine' : 'baseline engine'} ${run}/${options.runs}] exo-writeback sync over ${tenant} mailboxes`);
+          return engineSync(facts, launcher);
+        });
+        const engine = turns.current;
+        if (turns.baseline) {
+          baselineWall.push(turns.baseline.wallMs);
+          baselineRss.push(turns.baseline.peakRssMiB ?? NaN);
+          options.log(`  baseline ${(turns.baseline.wallMs / 1000).toFixed(1)} s, peak RSS ${turns.baseline.peakRssMiB} MiB`);
+        }
         if (engine.summary.mailboxesRead !== tenant) options.log(`  note: read ${engine.summary.mailboxesRead} mailboxes`);
         wall.push(engine.wallMs);
         rss.push(engine.peakRssMiB ?? NaN);
@@ -45,8 +60,8 @@ export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
       }
       const w = summarise(wall);
       const r = summarise(rss);
-      points.push({ tenant, inAd, wallMs: w.median, peakRssMiB: r.max, inScope: last?.inScope ?? 0, mailboxesRead: last?.mailboxesRead ?? 0, fillerMs });
-      details[`t${tenant}`] = { wallMs: wall, peakRssMiB: rss, summary: last, fillerMs };
+      points.push({ tenant, inAd, wallMs: w.median, peakRssMiB: r.max, inScope: last?.inScope ?? 0, mailboxesRead: last?.mailboxesRead ?? 0, fillerMs, baseline: options.baseline ? { wall, rss, baselineWall, baselineRss } : null });
+      details[`t${tenant}`] = { wallMs: wall, peakRssMiB: rss, summary: last, fillerMs, ...(options.baseline ? { baseline: { launcher: options.baseline, wallMs: baselineWall, peakRssMiB: baselineRss } } : {}) };
     } finally {
       await emulatorAdmin(facts, 'PUT', '/filler', { mailboxes: 0 });
     }
@@ -67,6 +82,10 @@ export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
       engine: point.peakRssMiB, reference: RSS_TARGET_MIB, ratio: point.peakRssMiB / RSS_TARGET_MIB, unit: 'MiB', target: '≤ 1024 MiB', met: point.peakRssMiB <= RSS_TARGET_MIB,
       notes: `filler generated in ${(point.fillerMs / 1000).toFixed(1)} s`,
     });
+    if (point.baseline && options.baseline) {
+      const name = `${point.tenant.toLocaleString('en')} mailboxes`;
+      rows.push(baselineRow(`${name}: full cycle`, point.baseline.wall, point.baseline.baselineWall, 's', options.baseline), baselineRow(`${name}: peak RSS`, point.baseline.rss, point.baseline.baselineRss, 'MiB', options.baseline));
+    }
   }
   return { scenario: 'scale', startedAt: new Date().toISOString(), machine: machine(), rows, details };
 }
