@@ -16,7 +16,7 @@ import { handleInvokeCommand, tokenAppId, type ExoCommandContext } from './exo-i
 import { exoConcurrencyResponse, faultResponse, FaultInjector, ReplicationLag, type FaultEndpoint, type FaultRule } from './faults.js';
 import { applyFiller, type FillerSettings } from './filler.js';
 import { handleGraphBatch } from './graph-batch.js';
-import { graphErrorResponse, handleGraphRequest, requestIds, type GraphRequest } from './graph-users.js';
+import { graphMethodNotAllowed, handleGraphRequest, requestIds, type GraphRequest } from './graph-users.js';
 import { BodyTooLargeError, jsonResponse, readBody, type EmulatorResponse } from './http-response.js';
 import { TenantStore, type ExoMailbox, type TenantData } from './tenant-state.js';
 import { handleTokenRequest } from './token-endpoint.js';
@@ -148,7 +148,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
 
     if (path === '/v1.0/$batch') {
-      if (method !== 'POST') return graphErrorResponse(405, 'Request_BadRequest', `The HTTP method '${method}' is not allowed for the requested resource.`, { now }, requestIds({ headers }));
+      if (method !== 'POST') return graphMethodNotAllowed(method, { now }, requestIds({ headers }));
       const body = await readBody(request);
       const graph = { store, tokens, now, baseUrl };
       // Latency delays the batch (one round trip); failures hit each request in it, as Graph

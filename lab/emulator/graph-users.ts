@@ -62,7 +62,7 @@ export function handleGraphRequest(request: GraphRequest, ctx: GraphContext): Em
   const ids = requestIds(request);
   try {
     authorize(request, ctx);
-    if (request.method !== 'GET') throw new GraphError(405, 'Request_BadRequest', `The HTTP method '${request.method}' is not allowed for the requested resource.`);
+    if (request.method !== 'GET') return graphMethodNotAllowed(request.method, ctx, ids);
     const segments = request.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (segments[0] !== 'users' || segments.length > 2) {
       throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segments[0] ?? ''}'.`);
@@ -103,6 +103,11 @@ export function requestIds(request: Pick<GraphRequest, 'headers'>): GraphRequest
 
 function graphHeaders(ids: GraphRequestIds): Record<string, string> {
   return { 'Content-Type': GRAPH_CONTENT_TYPE, 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId };
+}
+
+/** Graph's answer to a method the resource does not take (405). */
+export function graphMethodNotAllowed(method: string, ctx: Pick<GraphContext, 'now'>, ids: GraphRequestIds): EmulatorResponse {
+  return graphErrorResponse(405, 'Request_BadRequest', `The HTTP method '${method}' is not allowed for the requested resource.`, ctx, ids);
 }
 
 /** Graph's error envelope. */
