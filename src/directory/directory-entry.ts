@@ -25,13 +25,20 @@ export const EXPLICIT_BUFFER_ATTRIBUTES: string[] = BINARY_ATTRIBUTES.flatMap((a
 
 type EntryValue = Entry[string];
 
+/** Lower-case name → the spelling above, built once: a full read maps every user in scope. */
+const CANONICAL_NAMES = new Map(DIRECTORY_OBJECT_ATTRIBUTES.map((name) => [name.toLowerCase(), name]));
+
 function asList(value: EntryValue | undefined): (string | Buffer)[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
 
 function asStrings(value: EntryValue | undefined): string[] {
-  return asList(value).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [value];
+  const list = asList(value);
+  // ldapts hands out a fresh array per entry: keep it when it is text already.
+  return list.some((v) => Buffer.isBuffer(v)) ? list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v)) : (list as string[]);
 }
 
 function asBuffer(value: EntryValue | undefined): Buffer | null {
@@ -43,11 +50,12 @@ function asBuffer(value: EntryValue | undefined): Buffer | null {
 
 /** Builds the object from one entry. Throws when the entry has no objectGUID (it was not requested). */
 export function toDirectoryObject(entry: Entry): DirectoryObject {
-  const byLower = new Map<string, EntryValue>();
-  for (const [key, value] of Object.entries(entry)) {
-    if (key !== 'dn') byLower.set(key.toLowerCase(), value);
+  const byName = new Map<string, EntryValue>();
+  for (const key of Object.keys(entry)) {
+    const name = CANONICAL_NAMES.get(key.toLowerCase());
+    if (name !== undefined) byName.set(name, entry[key] as EntryValue);
   }
-  const get = (name: string) => byLower.get(name.toLowerCase());
+  const get = (name: string) => byName.get(name);
   const objectGuid = asBuffer(get('objectGUID'));
   if (!objectGuid || objectGuid.length !== 16) throw new RangeError(`entry ${entry.dn} has no 16-byte objectGUID`);
   const sid = asBuffer(get('objectSid'));

@@ -14,13 +14,14 @@ import type { AttributeSetName } from '../core/attribute-catalogue.js';
 import type { AttributeChange } from '../core/attribute-change.js';
 import type { DirectoryObject } from '../core/directory-object.js';
 import { guidDn, sidFromString, sidToString } from './ad-binary.js';
-import { DIRECTORY_OBJECT_ATTRIBUTES, EXPLICIT_BUFFER_ATTRIBUTES, toDirectoryObject } from './directory-entry.js';
+import { BINARY_ATTRIBUTES, DIRECTORY_OBJECT_ATTRIBUTES, EXPLICIT_BUFFER_ATTRIBUTES, toDirectoryObject } from './directory-entry.js';
 import {
   DirectoryConfigError, DirectoryError, DirectoryObjectGoneError, ldapResultCode, toDirectoryError, type DirectoryErrorContext,
 } from './directory-errors.js';
 import type { AnchorCandidates, AnchorQuery, DirectoryChangeMark, DirectoryIdentity, DirectoryPort, ListUsersOptions } from './directory-port.js';
 import { connectFirstUsable, validateUrls, type ReadModifyConnection } from './ldap-connector.js';
 import { guardChanges } from './write-guard.js';
+import { markBinaryAttributes } from './ldapts-binary-attributes.js';
 import { readAhead } from '../async/read-ahead.js';
 
 /** Options of {@link LdapDirectory}. */
@@ -92,6 +93,7 @@ export class LdapDirectory implements DirectoryPort {
     this.options = { ...options, urls: [...options.urls] };
     this.pageSize = pageSize;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    markBinaryAttributes(BINARY_ATTRIBUTES);
   }
 
   /**
