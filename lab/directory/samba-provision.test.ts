@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendToGlobal, generatePassword } from './samba-provision.js';
@@ -7,10 +7,12 @@ import { directoryPaths } from './directory-paths.js';
 
 describe('appendToGlobal', () => {
   it('puts settings at the top of [global], replacing same-named ones, leaving shares alone', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'exowb-')), 'smb.conf');
+    const dir = await mkdtemp(join(tmpdir(), 'exowb-'));
+    const file = join(dir, 'smb.conf');
     await writeFile(file, '# Global parameters\n[global]\n\tserver services = s3fs, rpc\n\trealm = X\n\n[sysvol]\n\tpath = /p\n');
     await appendToGlobal(file, ['server services = ldap', 'tls enabled = yes']);
     const text = await readFile(file, 'utf8');
+    await rm(dir, { recursive: true });
     expect(text).toBe('# Global parameters\n[global]\n\tserver services = ldap\n\ttls enabled = yes\n\trealm = X\n\n[sysvol]\n\tpath = /p\n');
   });
 });

@@ -3,9 +3,10 @@
  * and synthetic anchors, a fake clock, and small HTTP helpers that talk to it over real HTTP.
  */
 import { constants, createPrivateKey, randomUUID, sign } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { ensureLabCertificates, thumbprints, type LabCertificates } from '../../../lab/pki/certificates.js';
 import { buildOrganisation, type SeedUser } from '../../../lab/seed/organisation.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../lab/emulator/emulator-server.js';
@@ -19,10 +20,27 @@ export const START_MS = Date.parse('2026-08-01T12:00:00Z');
 
 let pki: Promise<{ paths: LabCertificates; appCertPem: string; appKeyPem: string }> | null = null;
 
+/**
+ * Temp dirs this fixture made for the test file importing it, removed after its last test (not on
+ * `close`: tests restart an emulator from the same dir). A tenant file can be 50 MB.
+ */
+const madeDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(madeDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  pki = null;
+});
+
+/** A new temp dir, removed after the test file. */
+export async function fixtureTempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
 /** The lab PKI, created once per test process in a temp dir. */
 export function labPki(): Promise<{ paths: LabCertificates; appCertPem: string; appKeyPem: string }> {
   pki ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'exo-emu-pki-'));
+    const dir = await fixtureTempDir('exo-emu-pki-');
     const paths = await ensureLabCertificates(dir);
     return { paths, appCertPem: await readFile(paths.appCertFile, 'utf8'), appKeyPem: await readFile(paths.appKeyFile, 'utf8') };
   })();
@@ -75,7 +93,7 @@ export async function startTestEmulator(
   const { appCertPem } = await labPki();
   const clock = fakeClock();
   const users = buildOrganisation({ mailboxes: options.mailboxes ?? 60 });
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'exo-emu-')));
+  const dir = options.dir ?? (await fixtureTempDir('exo-emu-'));
   const statePath = join(dir, 'tenant.json');
   const state =
     options.state ??

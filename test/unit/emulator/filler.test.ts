@@ -7,9 +7,7 @@ import { buildTenantState } from '../../../lab/emulator/tenant-builder.js';
 import { CUSTOM_ATTRIBUTE_COUNT, EXTENSION_CUSTOM_ATTRIBUTE_COUNT, TenantStore, type ExoMailbox } from '../../../lab/emulator/tenant-state.js';
 import { LAB_DOMAIN, LAB_TENANT } from '../../../lab/seed/lab-domain.js';
 import { buildOrganisation } from '../../../lab/seed/organisation.js';
-import { CLIENT_ID, labPki } from './emulator-fixture.js';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { CLIENT_ID, fixtureTempDir, labPki } from './emulator-fixture.js';
 import { join } from 'node:path';
 
 const PARAMS: FillerParameters = {
@@ -139,7 +137,7 @@ describe('filler generation', () => {
     const { appCertPem } = await labPki();
     const users = buildOrganisation({ mailboxes: 1500 });
     const data = buildTenantState(users, syntheticAnchors(users), { appCertificatePem: appCertPem, clientId: CLIENT_ID });
-    const store = await TenantStore.create(join(await mkdtemp(join(tmpdir(), 'exo-filler-')), 'tenant.json'), data, { saveDelayMs: 60_000 });
+    const store = await TenantStore.create(join(await fixtureTempDir('exo-filler-'), 'tenant.json'), data, { saveDelayMs: 60_000 });
     applyFiller(store, { mailboxes: 20_000, seed: 3 }, Date.parse('2026-08-01T12:00:00Z'));
     const filler = store.filler as Filler;
     const realSid = data.graphUsers.find((u) => u.onPremisesSecurityIdentifier)?.onPremisesSecurityIdentifier ?? '';
