@@ -157,6 +157,7 @@ function exoError(response: HttpResponse, reason: RetryReason): Error {
 function stripAnnotations(record: unknown): ExoRecord {
   const out: ExoRecord = {};
   if (!record || typeof record !== 'object') return out;
-  for (const [key, value] of Object.entries(record)) if (!key.includes('@')) out[key] = value;
+  // for…in, not Object.entries: a 1M-mailbox tenant would build a pair array per property.
+  for (const key in record) if (!key.includes('@')) out[key] = (record as Record<string, unknown>)[key];
   return out;
 }

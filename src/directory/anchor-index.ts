@@ -92,7 +92,7 @@ type Packed = [dn: string, sid: string | null, consistencyGuid: string | null, e
 
 function pack(object: DirectoryObject): string {
   const attributes: AttributeValues = {};
-  for (const [name, values] of Object.entries(object.attributes)) if (values.length > 0) attributes[name] = values;
+  for (const name in object.attributes) if (object.attributes[name]!.length > 0) attributes[name] = object.attributes[name]!;
   const packed: Packed = [object.distinguishedName, object.objectSid, object.consistencyGuid?.toString('hex') ?? null, object.externalDirectoryObjectId, object.displayName, object.whenChanged, object.uSNChanged, attributes];
   return JSON.stringify(packed);
 }

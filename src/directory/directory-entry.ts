@@ -48,14 +48,26 @@ function asBuffer(value: EntryValue | undefined): Buffer | null {
   return Buffer.isBuffer(first) ? first : Buffer.from(first, 'utf8');
 }
 
-/** Builds the object from one entry. Throws when the entry has no objectGUID (it was not requested). */
-export function toDirectoryObject(entry: Entry): DirectoryObject {
+function canonicalValues(entry: Entry): Map<string, EntryValue> {
   const byName = new Map<string, EntryValue>();
   for (const key of Object.keys(entry)) {
     const name = CANONICAL_NAMES.get(key.toLowerCase());
     if (name !== undefined) byName.set(name, entry[key] as EntryValue);
   }
-  const get = (name: string) => byName.get(name);
+  return byName;
+}
+
+/** Builds the object from one entry. Throws when the entry has no objectGUID (it was not requested). */
+export function toDirectoryObject(entry: Entry): DirectoryObject {
+  // ldapts lists every requested attribute, so the name as requested is there unless the server
+  // spelled it otherwise: only then are the entry's names mapped case-insensitively.
+  let byName: Map<string, EntryValue> | null = null;
+  const get = (name: string): EntryValue | undefined => {
+    const value = entry[name];
+    if (value !== undefined) return value;
+    byName ??= canonicalValues(entry);
+    return byName.get(name);
+  };
   const objectGuid = asBuffer(get('objectGUID'));
   if (!objectGuid || objectGuid.length !== 16) throw new RangeError(`entry ${entry.dn} has no 16-byte objectGUID`);
   const sid = asBuffer(get('objectSid'));
