@@ -11,6 +11,8 @@ export interface SyncOutput {
   updated: number;
   unchanged: number;
   failed: Record<string, number>;
+  /** Where the cycle's time went (the engine's `CycleTimings`); the AD read is what the scenarios split on. */
+  timings?: { directoryReadMs: number };
 }
 
 /**
