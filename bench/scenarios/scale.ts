@@ -20,7 +20,8 @@ const RSS_TARGET_MIB = 1024;
 export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
   const points: Array<{
     tenant: number; inAd: number; wallMs: number; peakRssMiB: number; inScope: number; mailboxesRead: number; fillerMs: number;
-    baseline: { wall: number[]; rss: number[]; baselineWall: number[]; baselineRss: number[] } | null;
+    /** With `--baseline`: the rows comparing this size's runs with the baseline's, built when measured. */
+    baselineRows: ResultRow[];
   }> = [];
   const details: Record<string, unknown> = {};
   for (const tenant of options.sizes) {
@@ -60,7 +61,11 @@ export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
       }
       const w = summarise(wall);
       const r = summarise(rss);
-      points.push({ tenant, inAd, wallMs: w.median, peakRssMiB: r.max, inScope: last?.inScope ?? 0, mailboxesRead: last?.mailboxesRead ?? 0, fillerMs, baseline: options.baseline ? { wall, rss, baselineWall, baselineRss } : null });
+      const name = `${tenant.toLocaleString('en')} mailboxes`;
+      const baselineRows = options.baseline
+        ? [baselineRow(`${name}: full cycle`, wall, baselineWall, 's', options.baseline), baselineRow(`${name}: peak RSS`, rss, baselineRss, 'MiB', options.baseline)]
+        : [];
+      points.push({ tenant, inAd, wallMs: w.median, peakRssMiB: r.max, inScope: last?.inScope ?? 0, mailboxesRead: last?.mailboxesRead ?? 0, fillerMs, baselineRows });
       details[`t${tenant}`] = { wallMs: wall, peakRssMiB: rss, summary: last, fillerMs, ...(options.baseline ? { baseline: { launcher: options.baseline, wallMs: baselineWall, peakRssMiB: baselineRss } } : {}) };
     } finally {
       await emulatorAdmin(facts, 'PUT', '/filler', { mailboxes: 0 });
@@ -82,10 +87,7 @@ export async function scale(options: ScenarioOptions): Promise<ScenarioResult> {
       engine: point.peakRssMiB, reference: RSS_TARGET_MIB, ratio: point.peakRssMiB / RSS_TARGET_MIB, unit: 'MiB', target: '≤ 1024 MiB', met: point.peakRssMiB <= RSS_TARGET_MIB,
       notes: `filler generated in ${(point.fillerMs / 1000).toFixed(1)} s`,
     });
-    if (point.baseline && options.baseline) {
-      const name = `${point.tenant.toLocaleString('en')} mailboxes`;
-      rows.push(baselineRow(`${name}: full cycle`, point.baseline.wall, point.baseline.baselineWall, 's', options.baseline), baselineRow(`${name}: peak RSS`, point.baseline.rss, point.baseline.baselineRss, 'MiB', options.baseline));
-    }
+    rows.push(...point.baselineRows);
   }
   return { scenario: 'scale', startedAt: new Date().toISOString(), machine: machine(), rows, details };
 }
