@@ -55,8 +55,10 @@ export const ATTRIBUTE_CATALOGUE: readonly CatalogueAttribute[] = [
 
 /** The attributes a configuration with `set` writes. */
 export function attributesOf(set: AttributeSetName): readonly CatalogueAttribute[] {
-  return set === 'extended' ? ATTRIBUTE_CATALOGUE : ATTRIBUTE_CATALOGUE.filter((a) => a.set === 'standard');
+  return set === 'extended' ? ATTRIBUTE_CATALOGUE : STANDARD_ATTRIBUTES;
 }
+
+const STANDARD_ATTRIBUTES: readonly CatalogueAttribute[] = Object.freeze(ATTRIBUTE_CATALOGUE.filter((a) => a.set === 'standard'));
 
 const BY_LOWER_NAME = new Map(ATTRIBUTE_CATALOGUE.map((a) => [a.ldapName.toLowerCase(), a]));
 

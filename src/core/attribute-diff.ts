@@ -50,7 +50,8 @@ const joined = (values: readonly string[]): string | null => (values.length === 
 export function diffAttributes(current: AttributeValues, desired: AttributeValues): AttributeDiff {
   const diff: AttributeDiff = { changes: [], modifiedProperties: [], valuesAdded: 0, valuesRemoved: 0 };
   const done = new Set<string>();
-  for (const [name, wanted] of Object.entries(desired)) {
+  for (const name in desired) {
+    const wanted = desired[name]!;
     const attribute = requireCatalogued(name);
     const ldapName = attribute.ldapName;
     if (done.has(ldapName)) throw new Error(`Attribute ${ldapName} is named twice in the desired values.`);

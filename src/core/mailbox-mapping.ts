@@ -94,6 +94,22 @@ function hideFromAddressLists(hidden: boolean, current: readonly string[]): Valu
 
 const single = (values: readonly string[]): string | null => values[0] ?? null;
 
+type Numbered = { kind: 'custom' | 'extension'; index: number } | null;
+
+const NUMBERED = new Map<string, Numbered>();
+
+/** extensionAttributeN → CustomAttributeN, msExchExtensionCustomAttributeN → ExtensionCustomAttributeN (0-based index); null for the others. Decided once per name. */
+function numberedAttribute(name: string): Numbered {
+  let numbered = NUMBERED.get(name);
+  if (numbered === undefined) {
+    const custom = /^extensionAttribute(\d+)$/.exec(name);
+    const extension = /^msExchExtensionCustomAttribute(\d+)$/.exec(name);
+    numbered = custom ? { kind: 'custom', index: Number(custom[1]) - 1 } : extension ? { kind: 'extension', index: Number(extension[1]) - 1 } : null;
+    NUMBERED.set(name, numbered);
+  }
+  return numbered;
+}
+
 /**
  * The values AD should hold, for every attribute of `options.attributeSet` (`[]` = absent), or the
  * first failure in catalogue order. The mailbox must be in scope (a supported recipient type);
@@ -109,10 +125,9 @@ export function desiredAttributes(mailbox: CloudMailbox, current: AttributeValue
 
   const rule = (attribute: CatalogueAttribute): Values => {
     const name = attribute.ldapName;
-    const custom = /^extensionAttribute(\d+)$/.exec(name);
-    if (custom) return customAttribute(attribute, mailbox.customAttributes[Number(custom[1]) - 1] ?? '');
-    const extension = /^msExchExtensionCustomAttribute(\d+)$/.exec(name);
-    if (extension) return extensionCustomAttribute(attribute, mailbox.extensionCustomAttributes[Number(extension[1]) - 1] ?? []);
+    const numbered = numberedAttribute(name);
+    if (numbered?.kind === 'custom') return customAttribute(attribute, mailbox.customAttributes[numbered.index] ?? '');
+    if (numbered?.kind === 'extension') return extensionCustomAttribute(attribute, mailbox.extensionCustomAttributes[numbered.index] ?? []);
     switch (name) {
       case 'msExchRecipientTypeDetails':
         return ok([typeDetails]);

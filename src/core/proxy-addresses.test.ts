@@ -7,6 +7,7 @@ import {
   parseProxyAddress,
   proxyAddressChanges,
   proxyAddressKey,
+  valueLevelChanges,
 } from './proxy-addresses.js';
 
 const defaults = { cloudOnlyTypes: ['SPO'], preservedTypes: ['X500', 'X400'] };
@@ -225,5 +226,36 @@ describe('proxyAddresses properties', () => {
       }),
       { numRuns: 500, seed: 7 },
     );
+  });
+});
+
+describe('valueLevelChanges', () => {
+  /** The rule as its comment states it, computed the long way for every input. */
+  function model(current: string[], desired: string[], keyOf: (v: string) => string) {
+    const desiredKeys = new Set(desired.map(keyOf));
+    const currentKeys = new Set(current.map(keyOf));
+    const deletes = current.filter((v) => !desiredKeys.has(keyOf(v)));
+    const adds: string[] = [];
+    for (const v of desired) if (!currentKeys.has(keyOf(v)) && !adds.some((a) => keyOf(a) === keyOf(v))) adds.push(v);
+    return [...(deletes.length ? [{ operation: 'delete', attribute: 'a', values: deletes }] : []), ...(adds.length ? [{ operation: 'add', attribute: 'a', values: adds }] : [])];
+  }
+  const value = fc.constantFrom('x', 'X', 'y', 'Y', 'z', 'smtp:a@x.com', 'SMTP:a@x.com', 'smtp:A@x.com');
+  const keys = [(v: string) => v, (v: string) => v.toLowerCase(), proxyAddressKey];
+
+  it('answers as the long way does, repeated values and permutations included', () => {
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 6 }), fc.array(value, { maxLength: 6 }), fc.integer({ min: 0, max: 2 }), (current, desired, k) => {
+        const keyOf = keys[k]!;
+        expect(valueLevelChanges('a', current, desired, keyOf)).toEqual(model(current, desired, keyOf));
+        const shuffled = [...current].reverse();
+        expect(valueLevelChanges('a', current, shuffled, keyOf)).toEqual(model(current, shuffled, keyOf));
+      }),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
+
+  it('writes nothing for the same values in another order, and still dedupes a repeated desired value', () => {
+    expect(valueLevelChanges('a', ['x', 'y'], ['y', 'x'], (v) => v)).toEqual([]);
+    expect(valueLevelChanges('a', ['x', 'y'], ['x', 'x'], (v) => v)).toEqual([{ operation: 'delete', attribute: 'a', values: ['y'] }]);
   });
 });

@@ -153,9 +153,15 @@ export function proxyAddressChanges(current: string[], desired: string[]): Attri
  * is not current are added. Deletes come first so a case-variant add never collides.
  */
 export function valueLevelChanges(attribute: string, current: readonly string[], desired: readonly string[], keyOf: (value: string) => string): AttributeChange[] {
+  // The same distinct values, in any order (the usual case): nothing to do, and no keys to compute.
+  if (current.length === desired.length) {
+    const unmatched = new Set(current);
+    if (unmatched.size === current.length && desired.every((v) => unmatched.delete(v))) return [];
+  }
   const desiredKeys = new Set(desired.map(keyOf));
-  const currentKeys = new Set(current.map(keyOf));
-  const deletes = current.filter((v) => !desiredKeys.has(keyOf(v)));
+  const currentKeyList = current.map(keyOf);
+  const currentKeys = new Set(currentKeyList);
+  const deletes = current.filter((_, i) => !desiredKeys.has(currentKeyList[i]!));
   const adds: string[] = [];
   const added = new Set<string>();
   for (const value of desired) {

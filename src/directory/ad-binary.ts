@@ -22,19 +22,40 @@ export function sidToString(sid: Buffer): string {
 
 /** `S-1-5-…` → binary SID (inverse of {@link sidToString}); objectSid filters need the bytes. */
 export function sidFromString(text: string): Buffer {
-  const match = /^S-(\d+)-(\d+)((?:-\d+)*)$/i.exec(text.trim());
-  if (!match) throw new RangeError(`not a SID: ${text}`);
-  const subs = match[3] ? match[3].slice(1).split('-').map(Number) : [];
-  const authority = Number(match[2]);
-  if (subs.length > 15 || Number(match[1]) > 255 || authority >= 2 ** 48 || subs.some((s) => s > 0xffffffff)) {
-    throw new RangeError(`not a SID: ${text}`);
-  }
-  const out = Buffer.alloc(8 + 4 * subs.length);
-  out.writeUInt8(Number(match[1]), 0);
-  out.writeUInt8(subs.length, 1);
-  out.writeUIntBE(authority, 2, 6);
-  subs.forEach((sub, i) => out.writeUInt32LE(sub, 8 + 4 * i));
+  const sid = parseSid(text);
+  if (!sid) throw new RangeError(`not a SID: ${text}`);
+  const out = Buffer.alloc(8 + 4 * sid.subAuthorities.length);
+  out.writeUInt8(sid.revision, 0);
+  out.writeUInt8(sid.subAuthorities.length, 1);
+  out.writeUIntBE(sid.authority, 2, 6);
+  sid.subAuthorities.forEach((sub, i) => out.writeUInt32LE(sub, 8 + 4 * i));
   return out;
+}
+
+/**
+ * The SID as objectSid reads back from AD — `sidToString(sidFromString(text))` — or null when
+ * `text` is not a SID; so `s-1-5-…` or leading zeros compare equal, as LDAP's binary match would
+ * have them. Without the bytes in between: it runs once per mailbox of a cycle.
+ */
+export function canonicalSid(text: string): string | null {
+  const sid = parseSid(text);
+  if (!sid) return null;
+  let out = `S-${sid.revision}-${sid.authority}`;
+  for (const sub of sid.subAuthorities) out += `-${sub}`;
+  return out;
+}
+
+const SID_TEXT = /^S-(\d+)-(\d+)((?:-\d+)*)$/i;
+
+/** The numbers of `S-r-a-s1-s2…`, or null when they do not fit a binary SID. */
+function parseSid(text: string): { revision: number; authority: number; subAuthorities: number[] } | null {
+  const match = SID_TEXT.exec(text.trim());
+  if (!match) return null;
+  const subAuthorities = match[3] ? match[3].slice(1).split('-').map(Number) : [];
+  const revision = Number(match[1]);
+  const authority = Number(match[2]);
+  if (subAuthorities.length > 15 || revision > 255 || authority >= 2 ** 48 || subAuthorities.some((s) => s > 0xffffffff)) return null;
+  return { revision, authority, subAuthorities };
 }
 
 /** The extended DN `<GUID=…>` that addresses an object wherever it has moved (AD and Samba accept it in every operation). */

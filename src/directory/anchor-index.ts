@@ -11,7 +11,7 @@
 import { ATTRIBUTE_CATALOGUE } from '../core/attribute-catalogue.js';
 import type { AttributeValues, DirectoryObject } from '../core/directory-object.js';
 import type { AnchorCandidates } from '../core/matching.js';
-import { sidFromString, sidToString } from './ad-binary.js';
+import { canonicalSid } from './ad-binary.js';
 import type { AnchorQuery } from './directory-port.js';
 
 /** Anchor lookups over a set of directory objects, kept current by {@link AnchorIndex.put}/{@link AnchorIndex.remove}. */
@@ -102,21 +102,12 @@ function unpack(guid: string, text: string): DirectoryObject {
   // Every catalogue attribute present, `[]` when absent, as the adapter returns objects.
   const attributes: AttributeValues = {};
   for (const attribute of ATTRIBUTE_CATALOGUE) attributes[attribute.ldapName] = stored[attribute.ldapName] ?? [];
-  for (const [name, values] of Object.entries(stored)) attributes[name] ??= values;
+  for (const name in stored) attributes[name] ??= stored[name]!;
   return {
     distinguishedName, objectGuid: Buffer.from(guid, 'hex'), objectSid,
     consistencyGuid: consistencyGuid === null ? null : Buffer.from(consistencyGuid, 'hex'),
     externalDirectoryObjectId, displayName, whenChanged, uSNChanged, attributes,
   };
-}
-
-/** The SID as objectSid reads back (so `s-1-5-…` or leading zeros match as LDAP's binary compare does); null when not a SID. */
-function canonicalSid(text: string): string | null {
-  try {
-    return sidToString(sidFromString(text));
-  } catch {
-    return null;
-  }
 }
 
 function list(entry: string | string[] | undefined): string[] {

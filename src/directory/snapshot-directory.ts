@@ -78,6 +78,8 @@ export class SnapshotDirectory implements DirectoryPort {
   async findByAnchors(query: AnchorQuery): Promise<AnchorCandidates> {
     const index = await this.loaded();
     const found = index.find(query);
+    // Nothing written and nothing unconfirmed (a full cycle reading): no object can be stale.
+    if (this.written.size === 0 && this.confirmed === null) return found;
     const stale = [...found.byImmutableId, ...found.bySid, ...found.byExternalDirectoryObjectId].filter((o) => this.mayBeStale(o.objectGuid.toString('hex')));
     if (stale.length === 0) return found;
     for (const object of new Set(stale)) {

@@ -133,8 +133,10 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
   }
   mailbox = parsed.mailbox;
   const cloudScope = scopeCloudMailbox(mailbox);
-  steps.push(importStep(mailbox, null));
-  if (!cloudScope.inScope) return skip(cloudScope.skipReason ?? 'NotInScope', cloudScope.rules);
+  if (!cloudScope.inScope) {
+    steps.push(importStep(mailbox, null));
+    return skip(cloudScope.skipReason ?? 'NotInScope', cloudScope.rules);
+  }
 
   // Import, continued: the Entra user and its on-premises anchors.
   try {
@@ -142,9 +144,10 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
     user = raw ? parseCloudUser(raw) : null;
   } catch (error) {
     rethrowFatal(error);
+    steps.push(importStep(mailbox, null));
     return fail(objectFailure('CloudError', `reading the Entra user failed: ${errorText(error)}`));
   }
-  steps[0] = importStep(mailbox, user);
+  steps.push(importStep(mailbox, user));
   const userScope = scopeCloudUser(user, mailbox.externalDirectoryObjectId);
   if ('failure' in userScope) return fail(userScope.failure);
   const rules = [...cloudScope.rules, ...userScope.rules];

@@ -5,7 +5,6 @@
  * log record.
  */
 import type { FailureCode } from '../core/object-failure.js';
-import type { ProvisioningRecord } from '../core/provisioning-record.js';
 import type { SkipReason } from '../core/scoping.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
@@ -25,7 +24,8 @@ export interface SyncSummary {
    * Where a full cycle's time went (ms): reading AD at the start (the first mailbox pages and
    * their Entra users download meanwhile), looking up Entra users (per page, ahead of
    * processing, so it overlaps the rest), then the time spent waiting for prepared pages,
-   * processing them (matching, diff, writes) and appending their log records.
+   * processing them (matching, diff, writes, handing each log record over) and waiting for log
+   * records to be written (a page's, while the next page is processed).
    */
   timings?: CycleTimings;
   mailboxesRead: number;
@@ -144,27 +144,40 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
   });
 
   let mark = Date.now();
+  // The previous page's log writes: awaited at the end of the next page, so they overlap its work.
+  let earlier = new Set<Promise<void>>();
   for await (const page of pages) {
     timings.pageWaitMs += Date.now() - mark;
     mark = Date.now();
-    const records: ProvisioningRecord[] = [];
     const rest = countCloudSideSkips(page, summary);
     options.onProgress?.(summary);
     const ctx: ProcessContext = { ...context, domains, lookupUser: page.lookupUser };
-    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT }, (mailbox) => processMailbox(mailbox, ctx));
-    for (const outcome of outcomes) {
-      if (!outcome) continue;
-      summary.mailboxesRead++;
-      countOutcome(summary, outcome);
-      if (isRecorded(outcome)) records.push(outcome.record);
-      options.onProgress?.(summary);
+    const writes = new Set<Promise<void>>();
+    try {
+      await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT }, async (mailbox) => {
+        const outcome = await processMailbox(mailbox, ctx);
+        summary.mailboxesRead++;
+        countOutcome(summary, outcome);
+        // Logged now, not when the page is done, and not kept: an outcome holds its record and its
+        // AD object, and a page of them outliving many young-generation collections cost more
+        // CPU than the processing itself (docs/performance.md).
+        if (isRecorded(outcome)) writes.add(options.log.append([outcome.record]));
+        options.onProgress?.(summary);
+      });
+    } catch (error) {
+      // What was logged before the failure stays logged.
+      await Promise.allSettled([...earlier, ...writes]);
+      throw error;
     }
     timings.processMs += Date.now() - mark;
     mark = Date.now();
-    await options.log.append(records);
+    await Promise.all(earlier);
+    earlier = writes;
     timings.logMs += Date.now() - mark;
     mark = Date.now();
   }
+  await Promise.all(earlier);
+  timings.logMs += Date.now() - mark;
   summary.durationMs = context.now().getTime() - started.getTime();
   return summary;
 }
