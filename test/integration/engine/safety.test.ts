@@ -3,9 +3,14 @@
  * specific code; matching never guesses; out-of-scope objects are skipped with their reason;
  * identity attributes never change; dry runs write nothing; throttling does not change the result.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { WritebackEngine } from '../../../src/engine/writeback-engine.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { WritebackEngine } from '../../../src/engine/writeback-engine.js';
+import { JsonlProvisioningLog } from '../../../src/store/jsonl-provisioning-log.js';
 import { buildOrganisation } from '../../../lab/seed/organisation.js';
 import { adminLdap, emulatorAdmin, exoSet, labEngine, readUser, type MemoryLog } from '../../support/lab-engine.js';
 
@@ -182,6 +187,19 @@ describe('safety', () => {
     for (const [dn, entry] of before) {
       const now = after.get(dn);
       for (const attribute of IDENTITY_ATTRIBUTES) expect([dn, attribute, now?.[attribute]]).toEqual([dn, attribute, entry[attribute]]);
+    }
+  });
+
+  it('stops a cycle whose provisioning log cannot be written, with the file system\'s reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exo-log-'));
+    await writeFile(join(dir, 'not-a-folder'), '');
+    const broken = WritebackEngine.open(await loadConfig(facts.engineConfigFile), { log: new JsonlProvisioningLog(join(dir, 'not-a-folder', 'provisioning-log.jsonl')) });
+    try {
+      // The cycle ends with the file system's error instead of carrying on without its log.
+      await expect(broken.sync({ dryRun: true })).rejects.toThrow(/ENOTDIR|EEXIST/);
+    } finally {
+      await broken.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
