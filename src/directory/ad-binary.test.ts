@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { guidToBytes } from '../core/guid.js';
-import { canonicalSid, guidDn, guidToString, sidFromString, sidToString } from './ad-binary.js';
+import { canonicalSid, guidDn, guidToString, sidBytes, sidFromString, sidToString } from './ad-binary.js';
 
 describe('AD binary identifiers', () => {
   it('converts objectGUID bytes in AD (mixed-endian) order', () => {
@@ -27,6 +27,9 @@ describe('AD binary identifiers', () => {
     expect(sidToString(sidFromString('S-1-5-32-544'))).toBe('S-1-5-32-544');
     expect(() => sidFromString('S-1-5-21-99999999999')).toThrow(RangeError);
     expect(() => sidFromString('User_1')).toThrow(RangeError);
+    expect(sidBytes(text)?.equals(bytes)).toBe(true);
+    expect(sidBytes('User_1')).toBeNull();
+    expect(sidBytes('S-1-5-21-99999999999')).toBeNull();
     expect(() => sidToString(Buffer.alloc(9, 1))).toThrow(RangeError);
   });
 

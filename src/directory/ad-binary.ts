@@ -22,8 +22,15 @@ export function sidToString(sid: Buffer): string {
 
 /** `S-1-5-…` → binary SID (inverse of {@link sidToString}); objectSid filters need the bytes. */
 export function sidFromString(text: string): Buffer {
+  const bytes = sidBytes(text);
+  if (!bytes) throw new RangeError(`not a SID: ${text}`);
+  return bytes;
+}
+
+/** {@link sidFromString}, or null when `text` is not a SID (so it can match nothing). */
+export function sidBytes(text: string): Buffer | null {
   const sid = parseSid(text);
-  if (!sid) throw new RangeError(`not a SID: ${text}`);
+  if (!sid) return null;
   const out = Buffer.alloc(8 + 4 * sid.subAuthorities.length);
   out.writeUInt8(sid.revision, 0);
   out.writeUInt8(sid.subAuthorities.length, 1);

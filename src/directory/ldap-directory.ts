@@ -13,7 +13,7 @@ import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, 
 import type { AttributeSetName } from '../core/attribute-catalogue.js';
 import type { AttributeChange } from '../core/attribute-change.js';
 import type { DirectoryObject } from '../core/directory-object.js';
-import { guidDn, sidFromString, sidToString } from './ad-binary.js';
+import { guidDn, sidBytes, sidToString } from './ad-binary.js';
 import { BINARY_ATTRIBUTES, DIRECTORY_OBJECT_ATTRIBUTES, EXPLICIT_BUFFER_ATTRIBUTES, toDirectoryObject } from './directory-entry.js';
 import {
   DirectoryConfigError, DirectoryError, DirectoryObjectGoneError, ldapResultCode, toDirectoryError, type DirectoryErrorContext,
@@ -128,8 +128,8 @@ export class LdapDirectory implements DirectoryPort {
         new EqualityFilter({ attribute: 'objectGUID', value: query.immutableId }),
       ] }))
       : Promise.resolve([]);
-    const sidBytes = query.sid ? parseSid(query.sid) : null;
-    const bySid = sidBytes ? users(new EqualityFilter({ attribute: 'objectSid', value: sidBytes })) : Promise.resolve([]);
+    const sid = query.sid ? sidBytes(query.sid) : null;
+    const bySid = sid ? users(new EqualityFilter({ attribute: 'objectSid', value: sid })) : Promise.resolve([]);
     const byExternal = query.externalDirectoryObjectId
       ? users(new EqualityFilter({ attribute: 'msDS-ExternalDirectoryObjectId', value: query.externalDirectoryObjectId }))
       : Promise.resolve([]);
@@ -395,14 +395,6 @@ function mapError(error: unknown, context: DirectoryErrorContext): unknown {
   return error;
 }
 
-function parseSid(text: string): Buffer | null {
-  try {
-    return sidFromString(text);
-  } catch {
-    // Not a SID: it cannot match anything.
-    return null;
-  }
-}
 
 function entryValue(entry: Entry, name: string): Entry[string] | undefined {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
