@@ -161,7 +161,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
         // Logged now, not when the page is done, and not kept: an outcome holds its record and its
         // AD object, and a page of them outliving many young-generation collections cost more
         // CPU than the processing itself (docs/performance.md).
-        if (isRecorded(outcome)) writes.add(handled(options.log.append([outcome.record])));
+        if (isRecorded(outcome)) track(writes, options.log.append([outcome.record]));
         options.onProgress?.(summary);
       });
     } catch (error) {
@@ -183,12 +183,14 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
 }
 
 /**
- * `write`, marked as handled: a log write that fails before the cycle awaits it (at the end of
- * the next page) must reach the cycle as its error, not end the process as an unhandled rejection.
+ * Adds a log write to `writes` once (the sink hands many records the same write), marked as
+ * handled: a write that fails before the cycle awaits it (at the end of the next page) must reach
+ * the cycle as its error, not end the process as an unhandled rejection.
  */
-function handled(write: Promise<void>): Promise<void> {
+function track(writes: Set<Promise<void>>, write: Promise<void>): void {
+  if (writes.has(write)) return;
   write.catch(() => undefined);
-  return write;
+  writes.add(write);
 }
 
 /**
