@@ -7,6 +7,9 @@ import type { LabFacts } from './lab-facts.js';
 /** Default lab directory, relative to the working directory. */
 export const DEFAULT_LAB_DIR = '.lab';
 
+/** Default loopback ports of a lab. The test suite's lab uses others, so both can run at once. */
+export const DEFAULT_PORTS = { ldaps: 6360, emulator: 5443 } as const;
+
 /** Absolute paths of a lab's well-known files. */
 export function labPaths(dir: string) {
   const root = resolve(dir);

@@ -10,16 +10,13 @@ import { renderEngineConfig } from './engine-config-file.js';
 import { buildTenantState } from './emulator/tenant-builder.js';
 import { writeTenantData, type TenantData } from './emulator/tenant-state.js';
 import { emulatorPid, startEmulatorProcess, stopEmulatorProcess } from './emulator-process.js';
-import { labPaths, readLabFacts, writePrivateFile } from './lab-files.js';
+import { DEFAULT_PORTS, labPaths, readLabFacts, writePrivateFile } from './lab-files.js';
 import type { LabFacts } from './lab-facts.js';
 import type { LabStatus } from './lab-status.js';
 import { certificatePaths, ensureLabCertificates } from './pki/certificates.js';
 import { buildOrganisation } from './seed/organisation.js';
 import { LAB_TENANT } from './seed/lab-domain.js';
 import { fetchEmulatorSummary } from './emulator-summary.js';
-
-/** Default loopback ports of a lab. The test suite's lab uses others, so both can run at once. */
-export const DEFAULT_PORTS = { ldaps: 6360, emulator: 5443 } as const;
 
 /** What each step of the directory half does, for progress lines people read. */
 const STEP_DESCRIPTIONS: Record<string, string | null> = {

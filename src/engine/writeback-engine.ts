@@ -22,7 +22,7 @@ import { SqliteStateStore } from '../store/sqlite-state-store.js';
 import type { ControlKind, StateStore } from '../store/state-store.js';
 import type { HealthReport } from './health-report.js';
 import { createServiceLogger } from './service-logger.js';
-import { ServiceMetrics } from './service-metrics.js';
+import type { ServiceMetrics } from './service-metrics.js';
 import { undo, type UndoResult, type UndoTarget } from './undo.js';
 import { WritebackService } from './writeback-service.js';
 import type { ProvisioningLogSink, ServedDomain } from './engine-ports.js';
@@ -112,6 +112,7 @@ export class WritebackEngine {
         attributeSet: config.attributeSet,
         startTls: d.startTls,
         timeoutMs: d.timeoutMs,
+        readConnections: d.readConnections,
       }),
     }));
     const engine = new WritebackEngine(config, transport, tokens, exo, graph, domains, options.log ?? new JsonlProvisioningLog(config.logFile), options.now ?? (() => new Date()));
@@ -155,6 +156,8 @@ export class WritebackEngine {
   async runService(options: { logger?: Logger; signal?: AbortSignal; onListening?: (url: string) => void; frontEnd?: FrontEnd } = {}): Promise<void> {
     const logger = options.logger ?? createServiceLogger();
     this.logger = logger;
+    // Loaded here: Prometheus' client is the service's alone, and one-off commands start faster without it.
+    const { ServiceMetrics } = await import('./service-metrics.js');
     const metrics = new ServiceMetrics();
     const domains = this.domains.map((d) => ({ ...d, directory: metrics.instrument(d.directory) }));
     const service = new WritebackService({

@@ -3,10 +3,8 @@
  * changes in the emulated Exchange Online the way PowerShell would.
  */
 import type { Command } from 'commander';
-import { DEFAULT_LAB_DIR } from '../../../lab/lab-files.js';
-import { labDown, labReset, labStatus, labUp, DEFAULT_PORTS } from '../../../lab/lab.js';
-import { getLabMailbox, setLabMailbox } from '../../../lab/lab-exo.js';
-import { serveEmulator, type ServeEmulatorOptions } from '../../../lab/emulator-foreground.js';
+import { DEFAULT_LAB_DIR, DEFAULT_PORTS } from '../../../lab/lab-files.js';
+import type { ServeEmulatorOptions } from '../../../lab/emulator-foreground.js';
 import type { SetMailboxOptions } from '../../../lab/set-mailbox-parameters.js';
 import { formatLabNextSteps, formatLabStatus, formatMailbox } from '../format/lab-format.js';
 
@@ -36,6 +34,7 @@ export function registerLabCommands(program: Command): void {
     .option('--emulator-port <port>', 'loopback port of the tenant emulator', positiveInt, DEFAULT_PORTS.emulator)
     .option('--seed <n>', 'seed of the generated organisation', positiveInt)
     .action(async (options: LabDirOption & { mailboxes: number; ldapsPort: number; emulatorPort: number; seed?: number }) => {
+      const { labUp } = await import('../../../lab/lab.js');
       const result = await labUp({
         dir: options.dir,
         mailboxes: options.mailboxes,
@@ -51,6 +50,7 @@ export function registerLabCommands(program: Command): void {
   withDir(lab.command('down'))
     .description('stop the lab\'s processes (the DC and the emulator); the lab directory is kept')
     .action(async (options: LabDirOption) => {
+      const { labDown } = await import('../../../lab/lab.js');
       const stopped = await labDown(options.dir);
       process.stdout.write(stopped.length ? `Stopped: ${stopped.join(', ')}.\n` : 'Nothing was running.\n');
     });
@@ -59,6 +59,7 @@ export function registerLabCommands(program: Command): void {
     .description('show whether the lab runs, where, and what it holds')
     .option('--json', 'machine-readable output')
     .action(async (options: LabDirOption & { json?: boolean }) => {
+      const { labStatus } = await import('../../../lab/lab.js');
       const status = await labStatus(options.dir);
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatLabStatus(status));
       if (!status.directory.running || !status.emulator.running) process.exitCode = 3;
@@ -67,6 +68,7 @@ export function registerLabCommands(program: Command): void {
   withDir(lab.command('reset'))
     .description('put the lab back to its freshly seeded state (same size, new passwords)')
     .action(async (options: LabDirOption) => {
+      const { labReset } = await import('../../../lab/lab.js');
       const facts = await labReset(options.dir, { onProgress: (message) => process.stderr.write(`  ${message}\n`) });
       process.stdout.write(`Lab reset in ${facts.dir}.\n`);
     });
@@ -82,6 +84,7 @@ export function registerLabCommands(program: Command): void {
     .option('--exo-max-concurrency <n>', "concurrent Exchange Online calls before the concurrency refusal; 'none' for no cap", '3')
     .option('--cloud-managed-filterable', 'accept IsExchangeCloudManaged in -Filter (Microsoft answers 400)')
     .action(async (options: ServeEmulatorOptions) => {
+      const { serveEmulator } = await import('../../../lab/emulator-foreground.js');
       await serveEmulator(options);
     });
 
@@ -91,6 +94,7 @@ export function registerLabCommands(program: Command): void {
     .description('show a mailbox as Exchange Online holds it (identity: alias, UPN, SMTP address, id)')
     .option('--json', 'machine-readable output')
     .action(async (identity: string, options: LabDirOption & { json?: boolean }) => {
+      const { getLabMailbox } = await import('../../../lab/lab-exo.js');
       const mailbox = await getLabMailbox(options.dir, identity);
       process.stdout.write(options.json ? `${JSON.stringify(mailbox, null, 2)}\n` : formatMailbox(mailbox));
     });
@@ -112,6 +116,7 @@ export function registerLabCommands(program: Command): void {
     .option('--param <Name=json>', 'any other Set-Mailbox parameter, value as JSON; repeatable', collect)
     .option('--json', 'machine-readable output')
     .action(async (identity: string, options: LabDirOption & SetMailboxOptions & { json?: boolean }) => {
+      const { setLabMailbox } = await import('../../../lab/lab-exo.js');
       const mailbox = await setLabMailbox(options.dir, identity, options);
       process.stdout.write(options.json ? `${JSON.stringify(mailbox, null, 2)}\n` : formatMailbox(mailbox));
     });

@@ -3,9 +3,6 @@ import type { Command } from 'commander';
 import type { ProvisioningStatus } from '../../core/provisioning-record.js';
 import { InvalidOptionError } from '../cli-errors.js';
 import type { ControlKind } from '../../store/state-store.js';
-import { createServiceLogger } from '../../engine/service-logger.js';
-import { serveConsole } from '../../http/serve-console.js';
-import { textLogStream } from '../format/log-lines.js';
 import { formatDrift, formatRecordsCsv, formatRecordsTable, formatServiceStatus, formatUndo } from '../format/service-format.js';
 import { configOption, withEngine, type ConfigOption } from './engine-commands.js';
 
@@ -20,6 +17,10 @@ export function registerServiceCommands(program: Command): void {
     .option('--log-format <format>', 'json (one object a line, for log shippers) or text (for a terminal)', process.stdout.isTTY ? 'text' : 'json')
     .action(async (options: ConfigOption & { logFormat: string }) => {
       if (options.logFormat !== 'json' && options.logFormat !== 'text') throw new InvalidOptionError(`--log-format is json or text, got '${options.logFormat}'`);
+      // Loaded here: the console's HTTP server and the logger are the service's alone, and every other command starts faster without them.
+      const [{ createServiceLogger }, { serveConsole }, { textLogStream }] = await Promise.all([
+        import('../../engine/service-logger.js'), import('../../http/serve-console.js'), import('../format/log-lines.js'),
+      ]);
       const logger = createServiceLogger(options.logFormat === 'text' ? { destination: textLogStream() } : {});
       await withEngine(options, (engine) => engine.runService({ logger, frontEnd: serveConsole(engine) }));
     });
