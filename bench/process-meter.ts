@@ -1,6 +1,7 @@
 /**
- * Runs a command and measures it: wall time, and peak resident memory read from the kernel
- * (`VmHWM` in /proc/<pid>/status, the high-water mark) while it runs.
+ * Runs a command and measures it: wall time, peak resident memory read from the kernel
+ * (`VmHWM` in /proc/<pid>/status, the high-water mark) while it runs, and the CPU time it used
+ * (the kernel adds a reaped child's to its parent's `cutime`/`cstime`).
  */
 import { spawn } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ export interface Measured {
   wallMs: number;
   /** Peak RSS in MiB (the last high-water mark read before exit; sampled every 50 ms). */
   peakRssMiB: number | null;
+  /** User + system CPU seconds of the command and the children it waited for (10 ms ticks); null off Linux. */
+  cpuS: number | null;
   exitCode: number | null;
   stdout: string;
   stderr: string;
@@ -24,11 +27,26 @@ async function highWaterMarkKiB(pid: number): Promise<number | null> {
   }
 }
 
-/** Runs `command args` with `env` added; resolves when it exits. */
+/** CPU ticks of this process's reaped children so far (cutime + cstime), or null without /proc. */
+async function reapedChildrenTicks(): Promise<number | null> {
+  try {
+    const text = await readFile('/proc/self/stat', 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `command args` with `env` added; resolves when it exits. Its CPU time is right only while
+ * it is the one child this process reaps meanwhile: the bench measures one command at a time.
+ */
 export async function measure(command: string, args: string[], options: { env?: Record<string, string>; stdin?: string; stdoutFile?: string } = {}): Promise<Measured> {
   // A large output (a 100k-entry ldapsearch) goes straight to a file: reading it here would
   // compete for the CPU with the process being measured.
   const file = options.stdoutFile ? await open(options.stdoutFile, 'w') : null;
+  const ticksBefore = await reapedChildrenTicks();
   const started = process.hrtime.bigint();
   const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['pipe', file ? file.fd : 'pipe', 'pipe'] });
   let stdout = '';
@@ -50,5 +68,7 @@ export async function measure(command: string, args: string[], options: { env?: 
   clearInterval(timer);
   await file?.close();
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return { wallMs, peakRssMiB: peak === null ? null : Math.round((peak / 1024) * 10) / 10, exitCode, stdout, stderr };
+  const ticksAfter = await reapedChildrenTicks();
+  const cpuS = ticksBefore === null || ticksAfter === null ? null : (ticksAfter - ticksBefore) / 100;
+  return { wallMs, cpuS, peakRssMiB: peak === null ? null : Math.round((peak / 1024) * 10) / 10, exitCode, stdout, stderr };
 }

@@ -4,14 +4,18 @@
  * - engine: `exo-writeback sync` (a full cycle, process start included);
  * - reference: the larger of a raw paged `ldapsearch` of the same attributes over the domain, and a
  *   raw fetch of every emulator page (Get-Mailbox and Graph users) with the same `$select`.
- * Target: engine / reference ≤ 1.5. With `--baseline`, another build's engine runs in turns with
- * this one and a further row compares the two.
+ * Target: engine / reference ≤ 1.5. A second row sets the engine's cycle beside the machine's CPU
+ * floor for it: all the CPU the cycle cost (engine, DC, bridge, emulator) spread over the cores.
+ * With `--baseline`, another build's engine runs in turns with this one and a further row compares
+ * the two.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../lab/package-root.js';
 import { baselineRow, inTurns } from '../baseline.js';
 import { benchLab, labSizeFor } from '../bench-lab.js';
-import { withDcCpu } from '../dc-cpu.js';
+import { cpuFloor } from '../cpu-floor.js';
+import { withLabCpu } from '../lab-cpu.js';
 import { engineSync } from '../engine-run.js';
 import { measure } from '../process-meter.js';
 import { countLdifEntries, searchAllUsers } from '../reference/ldap-tools.js';
@@ -39,13 +43,17 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
     // The engine's cycle split at the end of its AD read: the DC bounds the first part, the engine's CPU the second.
     const readMs: number[] = [];
     const afterReadMs: number[] = [];
+    // CPU seconds each process spent on the engine's cycle, and the floor they set on this machine.
+    const cpu = { engine: [] as number[], dc: [] as number[], bridge: [] as number[], emulator: [] as number[] };
+    const floorS: number[] = [];
+    let floorBoundBy = '';
     let entries = 0;
     let fetched = { mailboxes: 0, users: 0 };
     let summary = null;
     for (let run = 1; run <= options.runs; run++) {
       const turns = await inTurns(run, options.baseline, async (launcher, which) => {
         options.log(`[${which === 'current' ? 'engine' : 'baseline engine'} ${run}/${options.runs}] exo-writeback sync with nothing to write`);
-        const measured = await withDcCpu(facts.dir, () => engineSync(facts, launcher));
+        const measured = await withLabCpu(facts.dir, () => engineSync(facts, launcher));
         if (measured.summary.updated !== 0) throw new Error(`the no-change cycle (${which}) updated ${measured.summary.updated} objects`);
         return measured;
       });
@@ -56,6 +64,11 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       }
       engineMs.push(engine.wallMs);
       engineDc.push(engine.dcCpuS);
+      const parts = { engine: engine.cpuS ?? NaN, dc: engine.dcCpuS, bridge: engine.bridgeCpuS, emulator: engine.emulatorCpuS };
+      for (const name of Object.keys(cpu) as Array<keyof typeof cpu>) cpu[name].push(parts[name]);
+      const floor = cpuFloor({ parts, serial: ['dc'], cores: availableParallelism() });
+      floorS.push(floor.seconds);
+      floorBoundBy = floor.boundBy;
       rss.push(engine.peakRssMiB ?? NaN);
       summary = engine.summary;
       if (engine.summary.timings) {
@@ -65,7 +78,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
 
       options.log(`[reference ${run}/${options.runs}] paged ldapsearch of the same attributes`);
       const ldif = join(facts.dir, 'bench-search.ldif');
-      const ldap = await withDcCpu(facts.dir, () => searchAllUsers(facts, ldif));
+      const ldap = await withLabCpu(facts.dir, () => searchAllUsers(facts, ldif));
       entries = await countLdifEntries(ldif);
       ldapMs.push(ldap.wallMs);
       ldapDc.push(ldap.dcCpuS);
@@ -78,7 +91,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       const other = turns.baseline ? `, baseline ${(turns.baseline.wallMs / 1000).toFixed(2)} s` : '';
       options.log(`  engine ${(engine.wallMs / 1000).toFixed(2)} s${other}, ldapsearch ${(ldap.wallMs / 1000).toFixed(2)} s, pages ${(pages.wallMs / 1000).toFixed(2)} s`);
       details[`n${inScope}-run${run}`] = {
-        engine: { wallMs: engine.wallMs, dcCpuS: engine.dcCpuS, peakRssMiB: engine.peakRssMiB, summary: engine.summary },
+        engine: { wallMs: engine.wallMs, cpuS: engine.cpuS, dcCpuS: engine.dcCpuS, bridgeCpuS: engine.bridgeCpuS, emulatorCpuS: engine.emulatorCpuS, cpuFloorS: floor.seconds, peakRssMiB: engine.peakRssMiB, summary: engine.summary },
         ...(turns.baseline ? { baseline: { launcher: options.baseline, wallMs: turns.baseline.wallMs, dcCpuS: turns.baseline.dcCpuS, peakRssMiB: turns.baseline.peakRssMiB, summary: turns.baseline.summary } } : {}),
         ldapsearch: { wallMs: ldap.wallMs, dcCpuS: ldap.dcCpuS, entries }, emulatorPages: { wallMs: pages.wallMs, ...fetched } };
     }
@@ -91,6 +104,13 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       case: `${summary?.inScope ?? inScope} in scope, ${summary?.mailboxesRead ?? '?'} mailboxes`,
       engine: e.median / 1000, reference: reference / 1000, ratio, unit: 's', target: '≤ 1.5', met: ratio <= 1.5,
       notes: `median of ${options.runs}; DC CPU engine ${summarise(engineDc).median.toFixed(1)} s, ldapsearch ${summarise(ldapDc).median.toFixed(1)} s; ldapsearch ${(l.median / 1000).toFixed(2)} s for ${entries} entries, emulator pages ${(p.median / 1000).toFixed(2)} s for ${fetched.mailboxes} mailboxes + ${fetched.users} users; spread engine ${(e.spread * 100).toFixed(0)} %; ${readSplit(readMs, afterReadMs)}engine peak RSS ${Math.max(...rss)} MiB`,
+    });
+    const f = summarise(floorS);
+    const med = (values: number[]) => summarise(values).median.toFixed(1);
+    rows.push({
+      case: `${summary?.inScope ?? inScope} in scope: CPU floor on ${availableParallelism()} cores`,
+      engine: f.median, reference: reference / 1000, ratio: f.median / (reference / 1000), unit: 's', target: '—', met: null,
+      notes: `the shortest engine cycle this machine allows for the CPU it cost (median of ${options.runs}; bound: ${floorBoundBy}): engine ${med(cpu.engine)} s, DC ${med(cpu.dc)} s, bridge ${med(cpu.bridge)} s, emulator ${med(cpu.emulator)} s of CPU; the engine's cycle took ${(e.median / 1000 / f.median).toFixed(2)} × this floor`,
     });
     if (options.baseline) {
       const name = `${summary?.inScope ?? inScope} in scope`;

@@ -12,7 +12,7 @@ import { seedDistinguishedNames } from '../../lab/directory/directory-seed.js';
 import { benchLab, labSizeFor } from '../bench-lab.js';
 import { mapConcurrent } from '../../src/async/concurrent-map.js';
 import { emulatorAdmin } from '../emulator-admin.js';
-import { withDcCpu } from '../dc-cpu.js';
+import { withLabCpu } from '../lab-cpu.js';
 import { engineSync } from '../engine-run.js';
 import { ldapTool, searchAllUsers } from '../reference/ldap-tools.js';
 import { machine, type ResultRow, type ScenarioResult } from '../report.js';
@@ -44,17 +44,17 @@ export async function writeThroughput(options: ScenarioOptions): Promise<Scenari
     for (let run = 1; run <= options.runs; run++) {
       options.log(`[reference ${run}/${options.runs}] AD back to the seeded state; ldapmodify over one connection`);
       await lab.restoreSeeded();
-      const reference = await withDcCpu(facts.dir, () => ldapTool(facts, 'ldapmodify', ['-f', ldifFile]));
+      const reference = await withLabCpu(facts.dir, () => ldapTool(facts, 'ldapmodify', ['-f', ldifFile]));
       referenceMs.push(reference.wallMs);
       referenceDc.push(reference.dcCpuS);
 
       // What reading AD costs on its own (the engine must read before it can know what to write).
-      const search = await withDcCpu(facts.dir, () => searchAllUsers(facts, join(facts.dir, 'bench-search.ldif')));
+      const search = await withLabCpu(facts.dir, () => searchAllUsers(facts, join(facts.dir, 'bench-search.ldif')));
       searchMs.push(search.wallMs);
 
       options.log(`[engine ${run}/${options.runs}] AD back to the seeded state; exo-writeback sync`);
       await lab.restoreSeeded();
-      const engine = await withDcCpu(facts.dir, () => engineSync(facts));
+      const engine = await withLabCpu(facts.dir, () => engineSync(facts));
       // The seeded state also differs from the cloud in a few pending edits (the lab's ~10 %), so ≥ N.
       if (engine.summary.updated < objects) throw new Error(`the engine updated ${engine.summary.updated} objects, expected ≥ ${objects}`);
       engineMs.push(engine.wallMs);
