@@ -35,6 +35,9 @@ const credential = z
 /** Seconds one LDAP request may take when `domains[].timeoutSeconds` is not set. */
 export const DEFAULT_LDAP_TIMEOUT_SECONDS = 30;
 
+/** Connections of a full read of a domain's users when `domains[].readConnections` is not set. */
+export const DEFAULT_READ_CONNECTIONS = 2;
+
 const domain = z
   .object({
     /** DNS name of the AD domain, as Graph reports it in onPremisesDomainName. */
@@ -48,6 +51,11 @@ const domain = z
      * of the full read is the slow one (Samba evaluates the whole search for it).
      */
     timeoutSeconds: z.number().int().min(5, 'must be 5–600 seconds').max(600, 'must be 5–600 seconds').default(DEFAULT_LDAP_TIMEOUT_SECONDS),
+    /**
+     * Connections a full read of the domain's users runs on at once, each reading slices of the
+     * users by uSNCreated: the DC serves the read on that many cores. 1 reads on one connection.
+     */
+    readConnections: z.number().int().min(1, 'must be 1–8').max(8, 'must be 1–8').default(DEFAULT_READ_CONNECTIONS),
     caFile: z.string().min(1).optional(),
     baseDn: dn,
     bindName: z.string().min(1),

@@ -44,7 +44,7 @@ ${overrides}`;
     const config = await loadConfig(await write('ok.yaml', minimal()), { EXOWB_TEST_PASSWORD: 'pw' });
     expect(config.tenant.credential).toEqual({ kind: 'secret', secret: 's3cret-value' });
     expect(config.tenant.endpoints).toEqual({ login: 'https://login.microsoftonline.com', exchangeOnline: 'https://outlook.office365.com', graph: 'https://graph.microsoft.com' });
-    expect(config.domains[0]).toMatchObject({ name: 'corp.contoso.com', password: 'pw', startTls: true, timeoutMs: 30_000, scopeOus: ['OU=Cloud Mailboxes,DC=corp,DC=contoso,DC=com'] });
+    expect(config.domains[0]).toMatchObject({ name: 'corp.contoso.com', password: 'pw', startTls: true, timeoutMs: 30_000, readConnections: 2, scopeOus: ['OU=Cloud Mailboxes,DC=corp,DC=contoso,DC=com'] });
     expect(config.attributeSet).toBe('standard');
     expect(config.proxyAddresses).toEqual({ cloudOnlyTypes: ['SPO'], preservedTypes: ['X500', 'X400'] });
     expect(config.logFile).toBe(join(dir, 'provisioning-log.jsonl'));
@@ -55,6 +55,14 @@ ${overrides}`;
     const slow = await loadConfig(await write('ldap-slow.yaml', withTimeout(120)), { EXOWB_TEST_PASSWORD: 'pw' });
     expect(slow.domains[0]!.timeoutMs).toBe(120_000);
     await expect(loadConfig(await write('ldap-short.yaml', withTimeout(2)), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/domains\[0\]\.timeoutSeconds: must be 5–600 seconds/);
+  });
+
+  it('takes how many connections a full read of a domain runs on, within 1–8', async () => {
+    const withConnections = (count: number) => minimal().replace('    passwordEnv: EXOWB_TEST_PASSWORD', `    passwordEnv: EXOWB_TEST_PASSWORD\n    readConnections: ${count}`);
+    const one = await loadConfig(await write('ldap-one.yaml', withConnections(1)), { EXOWB_TEST_PASSWORD: 'pw' });
+    expect(one.domains[0]!.readConnections).toBe(1);
+    await expect(loadConfig(await write('ldap-none.yaml', withConnections(0)), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/domains\[0\]\.readConnections: must be 1–8/);
+    await expect(loadConfig(await write('ldap-many.yaml', withConnections(9)), { EXOWB_TEST_PASSWORD: 'pw' })).rejects.toThrow(/domains\[0\]\.readConnections: must be 1–8/);
   });
 
   it('gives the service its defaults and refuses an interval under 15 seconds', async () => {

@@ -19,6 +19,8 @@ export interface DomainConfig {
   startTls: boolean;
   /** Per LDAP request, also asked of the DC as the search time limit. */
   timeoutMs: number;
+  /** Connections a full read of the users runs on at once. */
+  readConnections: number;
   caPem: string | undefined;
   baseDn: string;
   bindName: string;
@@ -127,6 +129,7 @@ async function resolveConfig(file: string, source: ConfigFile, env: NodeJS.Proce
       ldapUrls: d.ldapUrls,
       startTls: d.startTls,
       timeoutMs: d.timeoutSeconds * 1000,
+      readConnections: d.readConnections,
       caPem: d.caFile ? await readPem(`domains[${i}].caFile`, d.caFile) : undefined,
       baseDn: d.baseDn,
       bindName: d.bindName,

@@ -2,14 +2,16 @@
  * The production directory adapter: on-prem AD over LDAPS (or StartTLS) with ldapts.
  *
  * One persistent bound connection, opened lazily on first use, to the first DC that answers
- * (failover in configured order). Every search is paged (Windows AD stops unpaged searches at
+ * (failover in configured order). A full read of the domain's users also opens further
+ * connections to that DC for its duration and reads slices of the users on each at once (see
+ * {@link LdapDirectoryOptions.readConnections}). Every search is paged (Windows AD stops unpaged searches at
  * MaxPageSize; Samba does not, so only paging is portable). Binary anchors are matched with
  * filter objects carrying Buffers, never with escaped filter strings (ldapts' string parser
  * turns `\xx` escapes ≥ 0x80 into UTF-8). Writes go through the write guard and address the
  * object by `<GUID=…>`. The connection is typed {@link ReadModifyConnection}: there is no way
  * to add, delete or rename from here.
  */
-import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, OrFilter, PresenceFilter, type Entry, type Filter } from 'ldapts';
+import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, LessThanEqualsFilter, NotFilter, OrFilter, PresenceFilter, type Entry, type Filter } from 'ldapts';
 import type { AttributeSetName } from '../core/attribute-catalogue.js';
 import type { AttributeChange } from '../core/attribute-change.js';
 import type { DirectoryObject } from '../core/directory-object.js';
@@ -19,10 +21,12 @@ import {
   DirectoryConfigError, DirectoryError, DirectoryObjectGoneError, ldapResultCode, toDirectoryError, type DirectoryErrorContext,
 } from './directory-errors.js';
 import type { AnchorCandidates, AnchorQuery, DirectoryChangeMark, DirectoryIdentity, DirectoryPort, ListUsersOptions } from './directory-port.js';
-import { connectFirstUsable, validateUrls, type ReadModifyConnection } from './ldap-connector.js';
+import { connectFirstUsable, validateUrls, type ConnectOptions, type ReadModifyConnection } from './ldap-connector.js';
 import { guardChanges } from './write-guard.js';
 import { markBinaryAttributes } from './ldapts-binary-attributes.js';
+import { mergeAsync } from '../async/merge-async.js';
 import { readAhead } from '../async/read-ahead.js';
+import { usnRanges, type UsnRange } from './usn-ranges.js';
 
 /** Options of {@link LdapDirectory}. */
 export interface LdapDirectoryOptions {
@@ -43,7 +47,21 @@ export interface LdapDirectoryOptions {
   pageSize?: number;
   /** Connect and per-operation timeout in ms (default 30 000). */
   timeoutMs?: number;
+  /**
+   * Connections a full read of the users runs on at once (1–8, default 2, as in the
+   * configuration): the users are cut into slices by uSNCreated and each
+   * connection reads the next slice left, so the DC serves the read on as many of its cores.
+   * Incremental reads (`changedSince`) and every other operation use the one connection.
+   */
+  readConnections?: number;
 }
+
+/**
+ * Slices per read connection: more slices even out a directory whose users were created
+ * unevenly over its USN history (a connection that finishes early takes the next slice), at
+ * the cost of the DC evaluating the user filter once more per slice.
+ */
+export const USN_SLICES_PER_CONNECTION = 2;
 
 /** Counters of what the adapter sent, for logs and for tests that prove paging. */
 export interface LdapDirectoryStats {
@@ -79,6 +97,7 @@ export class LdapDirectory implements DirectoryPort {
   private readonly options: LdapDirectoryOptions;
   private readonly pageSize: number;
   private readonly timeoutMs: number;
+  private readonly readConnections: number;
   private connection: { client: ReadModifyConnection; url: string } | null = null;
   /** One connect in flight at a time, shared by concurrent callers. */
   private connecting: Promise<{ client: ReadModifyConnection; url: string }> | null = null;
@@ -92,6 +111,9 @@ export class LdapDirectory implements DirectoryPort {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new DirectoryConfigError(`page size must be 1–1000 (AD's MaxPageSize), got ${pageSize}`);
     this.options = { ...options, urls: [...options.urls] };
     this.pageSize = pageSize;
+    const readConnections = options.readConnections ?? 2;
+    if (!Number.isInteger(readConnections) || readConnections < 1 || readConnections > 8) throw new DirectoryConfigError(`read connections must be 1–8, got ${readConnections}`);
+    this.readConnections = readConnections;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     markBinaryAttributes(BINARY_ATTRIBUTES);
   }
@@ -138,24 +160,60 @@ export class LdapDirectory implements DirectoryPort {
   }
 
   async *listUsers(options: ListUsersOptions = {}): AsyncIterable<DirectoryObject[]> {
-    const context = { operation: 'search', target: this.options.baseDn };
-    const filters = options.changedSince
-      ? [...USER_FILTERS, new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: (BigInt(options.changedSince.usn) + 1n).toString() })]
-      : USER_FILTERS;
     // Streamed page by page, so the caller holds what it keeps, not the whole result set; not
     // repeated after a drop (the pages already handed out cannot be taken back).
     const connection = await this.bound();
+    if (options.changedSince) {
+      const changed = new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: (BigInt(options.changedSince.usn) + 1n).toString() });
+      yield* this.userPages(connection, new AndFilter({ filters: [...USER_FILTERS, changed] }));
+      return;
+    }
+    const highest = this.readConnections > 1 ? await this.highestCommittedUsn() : null;
+    if (highest === null) {
+      yield* this.userPages(connection, new AndFilter({ filters: USER_FILTERS }));
+      return;
+    }
+    // Slices of one DC's USN space (USNs are per DC): every connection goes to the DC this one reached.
+    const slices = usnRanges(highest, this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
+    const extra: Array<{ client: ReadModifyConnection; url: string }> = [];
+    const reader = async function* (this: LdapDirectory, open: () => Promise<{ client: ReadModifyConnection; url: string } | null>): AsyncGenerator<DirectoryObject[]> {
+      const own = await open();
+      if (!own) return;
+      for (let slice = slices.shift(); slice !== undefined; slice = slices.shift()) {
+        yield* this.userPages(own, new AndFilter({ filters: [...USER_FILTERS, ...slice] }));
+      }
+    };
+    const openExtra = async () => {
+      // A connection that cannot be opened leaves its slices to the others: the read goes on.
+      const opened = await this.connect1(connection.url).catch(() => null);
+      if (opened) extra.push(opened);
+      return opened;
+    };
+    try {
+      yield* mergeAsync([
+        reader.call(this, () => Promise.resolve(connection)),
+        ...Array.from({ length: this.readConnections - 1 }, () => reader.call(this, openExtra)),
+      ]);
+    } finally {
+      await Promise.all(extra.map((c) => c.client.unbind().catch(() => undefined)));
+    }
+  }
+
+  /** One paged search of users on `connection`, its pages converted and handed out as they come. */
+  private async *userPages(connection: { client: ReadModifyConnection; url: string }, filter: Filter): AsyncGenerator<DirectoryObject[]> {
+    const context = { operation: 'search', target: this.options.baseDn };
     this.counters.searches++;
     try {
       const pages = connection.client.searchPaginated(this.options.baseDn, {
-        scope: 'sub', filter: new AndFilter({ filters }), attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
+        scope: 'sub', filter, attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
         explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, paged: { pageSize: this.pageSize }, timeLimit: this.serverTimeLimit(),
       });
       // The next page is requested before this one is converted and handed out, so the DC
       // works on it meanwhile instead of waiting for the engine.
       for await (const page of readAhead(pages, 2)) {
         this.counters.pages++;
-        yield page.searchEntries.map(toDirectoryObject);
+        // A slice of the USN space may hold no users at all: its empty page is not handed out.
+        if (page.searchEntries.length > 0) yield page.searchEntries.map(toDirectoryObject);
       }
     } catch (error) {
       if (!connection.client.isConnected) {
@@ -164,6 +222,13 @@ export class LdapDirectory implements DirectoryPort {
       }
       throw mapError(error, { ...context, url: connection.url });
     }
+  }
+
+  /** The DC's highestCommittedUSN, or null when its rootDSE does not say. */
+  private async highestCommittedUsn(): Promise<bigint | null> {
+    const rootDse = await this.rootDse(['highestCommittedUSN']);
+    const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
+    return usn && /^\d+$/.test(usn) ? BigInt(usn) : null;
   }
 
   async changeMark(): Promise<DirectoryChangeMark | null> {
@@ -370,15 +435,26 @@ export class LdapDirectory implements DirectoryPort {
     void connection.client.unbind().catch(() => undefined);
   }
 
+  /** A further bound connection to `url` (no failover: it must reach the same DC); the caller unbinds it. */
+  private async connect1(url: string): Promise<{ client: ReadModifyConnection; url: string }> {
+    const connection = await connectFirstUsable(this.connectOptions([url]));
+    this.counters.connects++;
+    return connection;
+  }
+
+  private connectOptions(urls: string[]): ConnectOptions {
+    return {
+      urls, bindName: this.options.bindName, password: this.options.password,
+      timeoutMs: this.timeoutMs, ...(this.options.caPem ? { caPem: this.options.caPem } : {}),
+      ...(this.options.startTls !== undefined ? { startTls: this.options.startTls } : {}),
+    };
+  }
+
   /** The bound connection, connecting (with failover) when there is none or it dropped. */
   private async bound(): Promise<{ client: ReadModifyConnection; url: string }> {
     if (this.connection?.client.isBound) return this.connection;
     if (this.connection) this.forget(this.connection);
-    this.connecting ??= connectFirstUsable({
-      urls: this.options.urls, bindName: this.options.bindName, password: this.options.password,
-      timeoutMs: this.timeoutMs, ...(this.options.caPem ? { caPem: this.options.caPem } : {}),
-      ...(this.options.startTls !== undefined ? { startTls: this.options.startTls } : {}),
-    }).then((connection) => {
+    this.connecting ??= connectFirstUsable(this.connectOptions(this.options.urls)).then((connection) => {
       this.counters.connects++;
       this.connection = connection;
       return connection;
@@ -395,6 +471,15 @@ function mapError(error: unknown, context: DirectoryErrorContext): unknown {
   return error;
 }
 
+
+/** The filter terms of a uSNCreated slice (none for the whole range). */
+function usnRangeFilter(range: UsnRange): Filter[] {
+  const terms: Filter[] = [];
+  // "above" as the complement of <=: LDAP has no strict >, and the two terms then split exactly.
+  if (range.after !== null) terms.push(new NotFilter({ filter: new LessThanEqualsFilter({ attribute: 'uSNCreated', value: range.after.toString() }) }));
+  if (range.upTo !== null) terms.push(new LessThanEqualsFilter({ attribute: 'uSNCreated', value: range.upTo.toString() }));
+  return terms;
+}
 
 function entryValue(entry: Entry, name: string): Entry[string] | undefined {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());

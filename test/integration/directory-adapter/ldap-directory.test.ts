@@ -81,6 +81,8 @@ describe('LdapDirectory connections', () => {
     expect(() => new LdapDirectory(labOptions({ urls: ['http://dc1'] }))).toThrow(DirectoryConfigError);
     expect(() => new LdapDirectory(labOptions({ urls: ['ldap://dc1'], startTls: false }))).toThrow(DirectoryConfigError);
     expect(() => new LdapDirectory(labOptions({ pageSize: 5000 }))).toThrow(DirectoryConfigError);
+    expect(() => new LdapDirectory(labOptions({ readConnections: 0 }))).toThrow(DirectoryConfigError);
+    expect(() => new LdapDirectory(labOptions({ readConnections: 9 }))).toThrow(DirectoryConfigError);
     // Searches ask the DC for as long as the engine waits, in whole seconds (ldapts alone asks for 10 s).
     expect(new LdapDirectory(labOptions({ timeoutMs: 30_000 })).serverTimeLimit()).toBe(30);
     expect(new LdapDirectory(labOptions({ timeoutMs: 1_500 })).serverTimeLimit()).toBe(2);
@@ -126,6 +128,49 @@ describe('LdapDirectory connections', () => {
       internals.connection!.client.socket!.destroy();
       expect(await directory.whoAmI()).toEqual(me);
       expect(directory.stats().connects).toBe(2);
+    } finally {
+      await directory.close();
+    }
+  });
+});
+
+describe('LdapDirectory full reads on several connections', () => {
+  /** Every user a full read hands out, as objectGUIDs in hex, and the adapter's counters after it. */
+  async function readAll(readConnections: number, pageSize = 1000) {
+    const directory = new LdapDirectory(labOptions({ readConnections, pageSize }));
+    try {
+      const guids: string[] = [];
+      for await (const page of directory.listUsers()) guids.push(...page.map((o) => o.objectGuid.toString('hex')));
+      return { guids, stats: directory.stats() };
+    } finally {
+      await directory.close();
+    }
+  }
+
+  it('hands out exactly the users one connection reads, each once, over slices of uSNCreated on each connection', async () => {
+    const one = await readAll(1);
+    const three = await readAll(3, 50);
+    expect(one.guids.length).toBeGreaterThan(inject('lab').mailboxes);
+    expect(new Set(three.guids).size).toBe(three.guids.length);
+    expect([...three.guids].sort()).toEqual([...one.guids].sort());
+    expect(one.stats).toMatchObject({ connects: 1, searches: 1 });
+    // The rootDSE (for the highest USN), then two slices per connection, each its own paged search.
+    expect(three.stats).toMatchObject({ connects: 3, searches: 1 + 6 });
+    expect(three.stats.pages).toBeGreaterThanOrEqual(Math.ceil(one.guids.length / 50));
+  });
+
+  it('closes its further connections when the caller stops reading early, and reads again afterwards', async () => {
+    const directory = new LdapDirectory(labOptions({ readConnections: 2, pageSize: 10 }));
+    try {
+      for await (const page of directory.listUsers()) {
+        expect(page.length).toBeGreaterThan(0);
+        break;
+      }
+      let count = 0;
+      for await (const page of directory.listUsers()) count += page.length;
+      expect(count).toBeGreaterThan(inject('lab').mailboxes);
+      // Two reads of two connections each: the adapter's own connection is reused, the further one opened per read.
+      expect(directory.stats().connects).toBe(3);
     } finally {
       await directory.close();
     }
