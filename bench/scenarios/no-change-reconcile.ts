@@ -46,7 +46,6 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
     // CPU seconds each process spent on the engine's cycle, and the floor they set on this machine.
     const cpu = { engine: [] as number[], dc: [] as number[], bridge: [] as number[], emulator: [] as number[] };
     const floorS: number[] = [];
-    let floorBoundBy = '';
     let entries = 0;
     let fetched = { mailboxes: 0, users: 0 };
     let summary = null;
@@ -66,9 +65,8 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       engineDc.push(engine.dcCpuS);
       const parts = { engine: engine.cpuS ?? NaN, dc: engine.dcCpuS, bridge: engine.bridgeCpuS, emulator: engine.emulatorCpuS };
       for (const name of Object.keys(cpu) as Array<keyof typeof cpu>) cpu[name].push(parts[name]);
-      const floor = cpuFloor({ parts, serial: ['dc'], cores: availableParallelism() });
-      floorS.push(floor.seconds);
-      floorBoundBy = floor.boundBy;
+      const floor = cpuFloor(parts, availableParallelism());
+      floorS.push(floor);
       rss.push(engine.peakRssMiB ?? NaN);
       summary = engine.summary;
       if (engine.summary.timings) {
@@ -91,7 +89,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       const other = turns.baseline ? `, baseline ${(turns.baseline.wallMs / 1000).toFixed(2)} s` : '';
       options.log(`  engine ${(engine.wallMs / 1000).toFixed(2)} s${other}, ldapsearch ${(ldap.wallMs / 1000).toFixed(2)} s, pages ${(pages.wallMs / 1000).toFixed(2)} s`);
       details[`n${inScope}-run${run}`] = {
-        engine: { wallMs: engine.wallMs, cpuS: engine.cpuS, dcCpuS: engine.dcCpuS, bridgeCpuS: engine.bridgeCpuS, emulatorCpuS: engine.emulatorCpuS, cpuFloorS: floor.seconds, peakRssMiB: engine.peakRssMiB, summary: engine.summary },
+        engine: { wallMs: engine.wallMs, cpuS: engine.cpuS, dcCpuS: engine.dcCpuS, bridgeCpuS: engine.bridgeCpuS, emulatorCpuS: engine.emulatorCpuS, cpuFloorS: floor, peakRssMiB: engine.peakRssMiB, summary: engine.summary },
         ...(turns.baseline ? { baseline: { launcher: options.baseline, wallMs: turns.baseline.wallMs, dcCpuS: turns.baseline.dcCpuS, peakRssMiB: turns.baseline.peakRssMiB, summary: turns.baseline.summary } } : {}),
         ldapsearch: { wallMs: ldap.wallMs, dcCpuS: ldap.dcCpuS, entries }, emulatorPages: { wallMs: pages.wallMs, ...fetched } };
     }
@@ -110,7 +108,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
     rows.push({
       case: `${summary?.inScope ?? inScope} in scope: CPU floor on ${availableParallelism()} cores`,
       engine: f.median, reference: reference / 1000, ratio: f.median / (reference / 1000), unit: 's', target: '—', met: null,
-      notes: `the shortest engine cycle this machine allows for the CPU it cost (median of ${options.runs}; bound: ${floorBoundBy}): engine ${med(cpu.engine)} s, DC ${med(cpu.dc)} s, bridge ${med(cpu.bridge)} s, emulator ${med(cpu.emulator)} s of CPU; the engine's cycle took ${(e.median / 1000 / f.median).toFixed(2)} × this floor`,
+      notes: `the shortest engine cycle this machine allows for the CPU it cost (all its CPU spread over the cores; median of ${options.runs}): engine ${med(cpu.engine)} s, DC ${med(cpu.dc)} s, bridge ${med(cpu.bridge)} s, emulator ${med(cpu.emulator)} s of CPU; the engine's cycle took ${(e.median / 1000 / f.median).toFixed(2)} × this floor`,
     });
     if (options.baseline) {
       const name = `${summary?.inScope ?? inScope} in scope`;
