@@ -185,6 +185,10 @@ describe('mass-change guard', () => {
   });
 
   async function stageFour(value: string): Promise<string> {
+    // Paused while the four change, so one cycle sees all four: a cycle that started in between
+    // (the service runs one right after an approved cycle) would write some, under the threshold.
+    await service.engine.requestControl('pause');
+    await eventually(async () => ((await service.engine.store().getServiceState())?.state === 'paused' ? true : undefined), 10_000, 'paused');
     for (const id of identities) await exoSet(id, { customAttribute: [`12=${value}`] });
     await service.nudge();
     const pending = await eventually(async () => (await service.engine.store().pendingApproval())[0], 30_000, 'a staged cycle');
