@@ -4,8 +4,8 @@
  * One persistent bound connection, opened lazily on first use, to the first DC that answers
  * (failover in configured order). A full read of the domain's users also opens further
  * connections to that DC for its duration and reads slices of the users on each at once (see
- * {@link LdapDirectoryOptions.readConnections}). Every search is paged (Windows AD stops unpaged searches at
- * MaxPageSize; Samba does not, so only paging is portable). Binary anchors are matched with
+ * {@link LdapDirectoryOptions.readConnections}). Every search is paged (Windows AD stops unpaged
+ * searches at MaxPageSize; Samba does not, so only paging is portable). Binary anchors are matched with
  * filter objects carrying Buffers, never with escaped filter strings (ldapts' string parser
  * turns `\xx` escapes ≥ 0x80 into UTF-8). Writes go through the write guard and address the
  * object by `<GUID=…>`. The connection is typed {@link ReadModifyConnection}: there is no way
@@ -49,8 +49,8 @@ export interface LdapDirectoryOptions {
   timeoutMs?: number;
   /**
    * Connections a full read of the users runs on at once (1–8, default 2, as in the
-   * configuration): the users are cut into slices by uSNCreated and each
-   * connection reads the next slice left, so the DC serves the read on as many of its cores.
+   * configuration): the users are cut into slices by uSNCreated and each connection reads the
+   * next slice left, so the DC serves the read on as many of its cores.
    * Incremental reads (`changedSince`) and every other operation use the one connection.
    */
   readConnections?: number;
@@ -173,29 +173,33 @@ export class LdapDirectory implements DirectoryPort {
       yield* this.userPages(connection, new AndFilter({ filters: USER_FILTERS }));
       return;
     }
-    // Slices of one DC's USN space (USNs are per DC): every connection goes to the DC this one reached.
+    // Slices of one DC's USN space (USNs are per DC), so every connection goes to the DC this one
+    // reached. The slices cover every USN whatever `highest` is: it sets their balance, never
+    // which users are read.
     const slices = usnRanges(highest, this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
     const extra: Array<{ client: ReadModifyConnection; url: string }> = [];
-    const reader = async function* (this: LdapDirectory, open: () => Promise<{ client: ReadModifyConnection; url: string } | null>): AsyncGenerator<DirectoryObject[]> {
-      const own = await open();
-      if (!own) return;
-      for (let slice = slices.shift(); slice !== undefined; slice = slices.shift()) {
-        yield* this.userPages(own, new AndFilter({ filters: [...USER_FILTERS, ...slice] }));
-      }
-    };
     const openExtra = async () => {
       // A connection that cannot be opened leaves its slices to the others: the read goes on.
-      const opened = await this.connect1(connection.url).catch(() => null);
+      const opened = await this.connectTo(connection.url).catch(() => null);
       if (opened) extra.push(opened);
       return opened;
     };
     try {
       yield* mergeAsync([
-        reader.call(this, () => Promise.resolve(connection)),
-        ...Array.from({ length: this.readConnections - 1 }, () => reader.call(this, openExtra)),
+        this.slicePages(() => Promise.resolve(connection), slices),
+        ...Array.from({ length: this.readConnections - 1 }, () => this.slicePages(openExtra, slices)),
       ]);
     } finally {
       await Promise.all(extra.map((c) => c.client.unbind().catch(() => undefined)));
+    }
+  }
+
+  /** One connection's share of a sliced read: it takes the next slice left until none is. */
+  private async *slicePages(open: () => Promise<{ client: ReadModifyConnection; url: string } | null>, slices: Filter[][]): AsyncGenerator<DirectoryObject[]> {
+    const connection = await open();
+    if (!connection) return;
+    for (let slice = slices.shift(); slice !== undefined; slice = slices.shift()) {
+      yield* this.userPages(connection, new AndFilter({ filters: [...USER_FILTERS, ...slice] }));
     }
   }
 
@@ -436,7 +440,7 @@ export class LdapDirectory implements DirectoryPort {
   }
 
   /** A further bound connection to `url` (no failover: it must reach the same DC); the caller unbinds it. */
-  private async connect1(url: string): Promise<{ client: ReadModifyConnection; url: string }> {
+  private async connectTo(url: string): Promise<{ client: ReadModifyConnection; url: string }> {
     const connection = await connectFirstUsable(this.connectOptions([url]));
     this.counters.connects++;
     return connection;
