@@ -168,21 +168,24 @@ export class LdapDirectory implements DirectoryPort {
       yield* this.userPages(connection, new AndFilter({ filters: [...USER_FILTERS, changed] }));
       return;
     }
-    const highest = this.readConnections > 1 ? await this.highestCommittedUsn() : null;
-    if (highest === null) {
+    const space = this.readConnections > 1 ? await this.usnSpace(connection) : null;
+    if (space === null) {
       yield* this.userPages(connection, new AndFilter({ filters: USER_FILTERS }));
       return;
     }
-    // Slices of one DC's USN space (USNs are per DC), so every connection goes to the DC this one
-    // reached. The slices cover every USN whatever `highest` is: it sets their balance, never
-    // which users are read.
-    const slices = usnRanges(highest, this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
+    // Slices of one DC's USN space: USNs are per DC, so a user's uSNCreated on another DC could put
+    // it in a slice read elsewhere, or in none. The slices cover every USN whatever the highest
+    // is: it sets their balance, never which users are read.
+    const slices = usnRanges(space.highest, this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
     const extra: Array<{ client: ReadModifyConnection; url: string }> = [];
     const openExtra = async () => {
-      // A connection that cannot be opened leaves its slices to the others: the read goes on.
+      // A connection that cannot be opened, or that reached another DC (a DNS name can resolve to
+      // several), leaves its slices to the others: the read goes on.
       const opened = await this.connectTo(connection.url).catch(() => null);
-      if (opened) extra.push(opened);
-      return opened;
+      if (!opened) return null;
+      extra.push(opened);
+      const reached = await this.usnSpace(opened).catch(() => null);
+      return reached?.server === space.server ? opened : null;
     };
     try {
       yield* mergeAsync([
@@ -228,11 +231,23 @@ export class LdapDirectory implements DirectoryPort {
     }
   }
 
-  /** The DC's highestCommittedUSN, or null when its rootDSE does not say. */
-  private async highestCommittedUsn(): Promise<bigint | null> {
-    const rootDse = await this.rootDse(['highestCommittedUSN']);
+  /** Which DC `connection` reached (its `dsServiceName`) and its highestCommittedUSN; null when its rootDSE does not say. */
+  private async usnSpace(connection: { client: ReadModifyConnection; url: string }): Promise<{ server: string; highest: bigint } | null> {
+    this.counters.searches++;
+    let rootDse: Entry | undefined;
+    try {
+      for await (const page of connection.client.searchPaginated('', {
+        scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['dsServiceName', 'highestCommittedUSN'], timeLimit: this.serverTimeLimit(),
+      })) {
+        this.counters.pages++;
+        rootDse ??= page.searchEntries[0];
+      }
+    } catch (error) {
+      throw mapError(error, { operation: 'search', target: '(rootDSE)', url: connection.url });
+    }
+    const server = rootDse ? stringValues(rootDse, 'dsServiceName')[0] : undefined;
     const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
-    return usn && /^\d+$/.test(usn) ? BigInt(usn) : null;
+    return server && usn && /^\d+$/.test(usn) ? { server, highest: BigInt(usn) } : null;
   }
 
   async changeMark(): Promise<DirectoryChangeMark | null> {
