@@ -51,7 +51,7 @@ export function validateUrls(urls: readonly string[], startTls: boolean | undefi
   }
 }
 
-/** One TLS context per configured CA: building one parses the whole default trust store (~30 ms). */
+/** One TLS context per configured CA: building one parses the whole default trust store (~20 ms). */
 const contexts = new Map<string, SecureContext>();
 
 /**
