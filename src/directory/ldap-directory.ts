@@ -168,15 +168,15 @@ export class LdapDirectory implements DirectoryPort {
       yield* this.userPages(connection, new AndFilter({ filters: [...USER_FILTERS, changed] }));
       return;
     }
-    const space = this.readConnections > 1 ? await this.usnSpace(connection) : null;
-    if (space === null) {
+    const mark = this.readConnections > 1 ? await this.changeMarkOn(connection) : null;
+    if (mark === null) {
       yield* this.userPages(connection, new AndFilter({ filters: USER_FILTERS }));
       return;
     }
     // Slices of one DC's USN space: USNs are per DC, so a user's uSNCreated on another DC could put
     // it in a slice read elsewhere, or in none. The slices cover every USN whatever the highest
     // is: it sets their balance, never which users are read.
-    const slices = usnRanges(space.highest, this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
+    const slices = usnRanges(BigInt(mark.usn), this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
     const extra: Array<{ client: ReadModifyConnection; url: string }> = [];
     const openExtra = async () => {
       // A connection that cannot be opened, or that reached another DC (a DNS name can resolve to
@@ -184,8 +184,8 @@ export class LdapDirectory implements DirectoryPort {
       const opened = await this.connectTo(connection.url).catch(() => null);
       if (!opened) return null;
       extra.push(opened);
-      const reached = await this.usnSpace(opened).catch(() => null);
-      return reached?.server === space.server ? opened : null;
+      const reached = await this.changeMarkOn(opened).catch(() => null);
+      return reached?.server === mark.server ? opened : null;
     };
     try {
       yield* mergeAsync([
@@ -231,30 +231,17 @@ export class LdapDirectory implements DirectoryPort {
     }
   }
 
-  /** Which DC `connection` reached (its `dsServiceName`) and its highestCommittedUSN; null when its rootDSE does not say. */
-  private async usnSpace(connection: { client: ReadModifyConnection; url: string }): Promise<{ server: string; highest: bigint } | null> {
-    this.counters.searches++;
-    let rootDse: Entry | undefined;
+  /** {@link changeMark} of the DC `connection` reached: which one it is, and the USN a sliced read is cut by. */
+  private async changeMarkOn(connection: { client: ReadModifyConnection; url: string }): Promise<DirectoryChangeMark | null> {
     try {
-      for await (const page of connection.client.searchPaginated('', {
-        scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes: ['dsServiceName', 'highestCommittedUSN'], timeLimit: this.serverTimeLimit(),
-      })) {
-        this.counters.pages++;
-        rootDse ??= page.searchEntries[0];
-      }
+      return changeMarkOf(await this.rootDseOn(connection.client, CHANGE_MARK_ATTRIBUTES));
     } catch (error) {
       throw mapError(error, { operation: 'search', target: '(rootDSE)', url: connection.url });
     }
-    const server = rootDse ? stringValues(rootDse, 'dsServiceName')[0] : undefined;
-    const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
-    return server && usn && /^\d+$/.test(usn) ? { server, highest: BigInt(usn) } : null;
   }
 
   async changeMark(): Promise<DirectoryChangeMark | null> {
-    const rootDse = await this.rootDse(['highestCommittedUSN', 'dsServiceName']);
-    const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
-    const server = rootDse ? stringValues(rootDse, 'dsServiceName')[0] : undefined;
-    return usn && /^\d+$/.test(usn) && server ? { server, usn } : null;
+    return changeMarkOf(await this.rootDse(CHANGE_MARK_ATTRIBUTES));
   }
 
   async readByGuid(objectGuid: Buffer): Promise<DirectoryObject | null> {
@@ -393,8 +380,13 @@ export class LdapDirectory implements DirectoryPort {
   }
 
   /** The DC's rootDSE with these attributes (undefined when it answers with none). */
-  private async rootDse(attributes: string[]): Promise<Entry | undefined> {
-    const [entry] = await this.search({ base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes });
+  private rootDse(attributes: string[]): Promise<Entry | undefined> {
+    // Reads are safe to repeat after a dropped connection.
+    return this.run({ operation: 'search', target: '(rootDSE)' }, true, (client) => this.rootDseOn(client, attributes));
+  }
+
+  private async rootDseOn(client: ReadModifyConnection, attributes: string[]): Promise<Entry | undefined> {
+    const [entry] = await this.searchOn(client, { base: '', scope: 'base', filter: new PresenceFilter({ attribute: 'objectClass' }), attributes });
     return entry;
   }
 
@@ -407,22 +399,25 @@ export class LdapDirectory implements DirectoryPort {
   private search(spec: SearchSpec): Promise<Entry[]> {
     const context = { operation: 'search', target: spec.base || '(rootDSE)' };
     // Reads are safe to repeat after a dropped connection.
-    return this.run(context, true, async (client) => {
-      this.counters.searches++;
-      const entries: Entry[] = [];
-      const pages = client.searchPaginated(spec.base, {
-        scope: spec.scope, filter: spec.filter, attributes: spec.attributes,
-        explicitBufferAttributes: spec.explicitBufferAttributes ?? [],
-        paged: { pageSize: spec.limit ? Math.min(this.pageSize, spec.limit) : this.pageSize }, timeLimit: this.serverTimeLimit(),
-        ...(spec.limit ? { sizeLimit: spec.limit } : {}),
-      });
-      for await (const page of pages) {
-        this.counters.pages++;
-        entries.push(...page.searchEntries);
-        if (spec.limit && entries.length >= spec.limit) break;
-      }
-      return spec.limit ? entries.slice(0, spec.limit) : entries;
+    return this.run(context, true, (client) => this.searchOn(client, spec));
+  }
+
+  /** The paged search itself, on `client`; failures are the caller's to map. */
+  private async searchOn(client: ReadModifyConnection, spec: SearchSpec): Promise<Entry[]> {
+    this.counters.searches++;
+    const entries: Entry[] = [];
+    const pages = client.searchPaginated(spec.base, {
+      scope: spec.scope, filter: spec.filter, attributes: spec.attributes,
+      explicitBufferAttributes: spec.explicitBufferAttributes ?? [],
+      paged: { pageSize: spec.limit ? Math.min(this.pageSize, spec.limit) : this.pageSize }, timeLimit: this.serverTimeLimit(),
+      ...(spec.limit ? { sizeLimit: spec.limit } : {}),
     });
+    for await (const page of pages) {
+      this.counters.pages++;
+      entries.push(...page.searchEntries);
+      if (spec.limit && entries.length >= spec.limit) break;
+    }
+    return spec.limit ? entries.slice(0, spec.limit) : entries;
   }
 
   /**
@@ -490,6 +485,15 @@ function mapError(error: unknown, context: DirectoryErrorContext): unknown {
   return error;
 }
 
+/** The rootDSE attributes of a {@link DirectoryChangeMark}. */
+const CHANGE_MARK_ATTRIBUTES = ['highestCommittedUSN', 'dsServiceName'];
+
+/** The change mark a rootDSE entry gives, or null when it does not say. */
+function changeMarkOf(rootDse: Entry | undefined): DirectoryChangeMark | null {
+  const usn = rootDse ? stringValues(rootDse, 'highestCommittedUSN')[0] : undefined;
+  const server = rootDse ? stringValues(rootDse, 'dsServiceName')[0] : undefined;
+  return usn && /^\d+$/.test(usn) && server ? { server, usn } : null;
+}
 
 /** The filter terms of a uSNCreated slice (none for the whole range). */
 function usnRangeFilter(range: UsnRange): Filter[] {
