@@ -9,9 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { emulatorPid } from '../lab/emulator-process.js';
-
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on Linux). */
-const TICKS_PER_SECOND = 100;
+import { statFields, TICKS_PER_SECOND } from './proc-stat.js';
 
 /** How often a measurement samples the lab's processes (a process that exits between samples loses at most this much). */
 const SAMPLE_MS = 100;
@@ -34,14 +32,8 @@ export interface LabCpu {
 type Group = keyof LabCpu;
 
 async function procStat(pid: number): Promise<ProcStat | null> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces and parentheses: fields start after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return null;
-  }
+  const fields = await statFields(pid);
+  return fields ? { ticks: Number(fields[11]) + Number(fields[12]) } : null;
 }
 
 /** The lab's root processes by group. */

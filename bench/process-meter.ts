@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
+import { statFields, TICKS_PER_SECOND } from './proc-stat.js';
 
 /** What one measured run produced. */
 export interface Measured {
@@ -29,13 +30,8 @@ async function highWaterMarkKiB(pid: number): Promise<number | null> {
 
 /** CPU ticks of this process's reaped children so far (cutime + cstime), or null without /proc. */
 async function reapedChildrenTicks(): Promise<number | null> {
-  try {
-    const text = await readFile('/proc/self/stat', 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[13]) + Number(fields[14]);
-  } catch {
-    return null;
-  }
+  const fields = await statFields('self');
+  return fields ? Number(fields[13]) + Number(fields[14]) : null;
 }
 
 /**
@@ -69,6 +65,6 @@ export async function measure(command: string, args: string[], options: { env?: 
   await file?.close();
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const ticksAfter = await reapedChildrenTicks();
-  const cpuS = ticksBefore === null || ticksAfter === null ? null : (ticksAfter - ticksBefore) / 100;
+  const cpuS = ticksBefore === null || ticksAfter === null ? null : (ticksAfter - ticksBefore) / TICKS_PER_SECOND;
   return { wallMs, cpuS, peakRssMiB: peak === null ? null : Math.round((peak / 1024) * 10) / 10, exitCode, stdout, stderr };
 }
