@@ -26,7 +26,8 @@ import { guardChanges } from './write-guard.js';
 import { markBinaryAttributes } from './ldapts-binary-attributes.js';
 import { mergeAsync } from '../async/merge-async.js';
 import { readAhead } from '../async/read-ahead.js';
-import { usnRanges, type UsnRange } from './usn-ranges.js';
+import { MAX_USN, usnQuantileCuts, usnRanges, usnRangesAt, type UsnRange } from './usn-ranges.js';
+import { MemoryReadPlanStore, type ReadPlanStore } from './read-plan-store.js';
 
 /** Options of {@link LdapDirectory}. */
 export interface LdapDirectoryOptions {
@@ -54,12 +55,19 @@ export interface LdapDirectoryOptions {
    * Incremental reads (`changedSince`) and every other operation use the one connection.
    */
   readConnections?: number;
+  /**
+   * Where the cuts of the next full read are kept: the uSNCreated quantiles the last full read of
+   * the same DC found (default: kept for this adapter's lifetime only).
+   */
+  readPlans?: ReadPlanStore;
 }
 
 /**
- * Slices per read connection: more slices even out a directory whose users were created
- * unevenly over its USN history (a connection that finishes early takes the next slice), at
- * the cost of the DC evaluating the user filter once more per slice.
+ * Slices per read connection when the DC's users have not been read before and the slices are
+ * equal widths of its USN space: more slices even out users created unevenly over its USN
+ * history (a connection that finishes early takes the next slice), at the cost of the DC
+ * evaluating the user filter once more per slice. Once a full read has seen the users'
+ * uSNCreated values, the next one has one slice per connection, cut at their quantiles.
  */
 export const USN_SLICES_PER_CONNECTION = 2;
 
@@ -98,6 +106,7 @@ export class LdapDirectory implements DirectoryPort {
   private readonly pageSize: number;
   private readonly timeoutMs: number;
   private readonly readConnections: number;
+  private readonly readPlans: ReadPlanStore;
   private connection: { client: ReadModifyConnection; url: string } | null = null;
   /** One connect in flight at a time, shared by concurrent callers. */
   private connecting: Promise<{ client: ReadModifyConnection; url: string }> | null = null;
@@ -114,6 +123,7 @@ export class LdapDirectory implements DirectoryPort {
     const readConnections = options.readConnections ?? 2;
     if (!Number.isInteger(readConnections) || readConnections < 1 || readConnections > 8) throw new DirectoryConfigError(`read connections must be 1–8, got ${readConnections}`);
     this.readConnections = readConnections;
+    this.readPlans = options.readPlans ?? new MemoryReadPlanStore();
     this.timeoutMs = options.timeoutMs ?? 30_000;
     markBinaryAttributes(BINARY_ATTRIBUTES);
   }
@@ -175,8 +185,11 @@ export class LdapDirectory implements DirectoryPort {
     }
     // Slices of one DC's USN space: USNs are per DC, so a user's uSNCreated on another DC could put
     // it in a slice read elsewhere, or in none. The slices cover every USN whatever the highest
-    // is: it sets their balance, never which users are read.
-    const slices = usnRanges(BigInt(mark.usn), this.readConnections * USN_SLICES_PER_CONNECTION).map(usnRangeFilter);
+    // is and whatever the kept cuts are: they set the balance, never which users are read.
+    const planKey = JSON.stringify([mark.server, this.options.baseDn]);
+    const learned = await this.learnedRanges(planKey);
+    const slices = (learned ?? usnRanges(BigInt(mark.usn), this.readConnections * USN_SLICES_PER_CONNECTION)).map(usnRangeFilter);
+    const created: bigint[] = [];
     const extra: Array<{ client: ReadModifyConnection; url: string }> = [];
     const openExtra = async () => {
       // A connection that cannot be opened, or that reached another DC (a DNS name can resolve to
@@ -189,30 +202,54 @@ export class LdapDirectory implements DirectoryPort {
     };
     try {
       yield* mergeAsync([
-        this.slicePages(() => Promise.resolve(connection), slices),
-        ...Array.from({ length: this.readConnections - 1 }, () => this.slicePages(openExtra, slices)),
+        this.slicePages(() => Promise.resolve(connection), slices, created),
+        ...Array.from({ length: this.readConnections - 1 }, () => this.slicePages(openExtra, slices, created)),
       ]);
+      // Read to the end (not stopped early): every user's uSNCreated cuts the next read. Not
+      // kept is no failure: the next read cuts equal widths again.
+      const cuts = usnQuantileCuts(created, this.readConnections).map(String);
+      await this.readPlans.saveReadPlan(planKey, cuts).catch(() => undefined);
     } finally {
       await Promise.all(extra.map((c) => c.client.unbind().catch(() => undefined)));
     }
   }
 
-  /** One connection's share of a sliced read: it takes the next slice left until none is. */
-  private async *slicePages(open: () => Promise<{ client: ReadModifyConnection; url: string } | null>, slices: Filter[][]): AsyncGenerator<DirectoryObject[]> {
-    const connection = await open();
-    if (!connection) return;
-    for (let slice = slices.shift(); slice !== undefined; slice = slices.shift()) {
-      yield* this.userPages(connection, new AndFilter({ filters: [...USER_FILTERS, ...slice] }));
+  /**
+   * The slices kept for this DC from its last full read, one per connection; null when none are
+   * kept, they were cut for another number of connections, or they do not parse.
+   */
+  private async learnedRanges(planKey: string): Promise<UsnRange[] | null> {
+    const cuts = await this.readPlans.readPlan(planKey).catch(() => null);
+    if (!cuts || cuts.length !== this.readConnections - 1 || !cuts.every((cut) => /^\d{1,19}$/.test(cut) && BigInt(cut) <= MAX_USN)) return null;
+    try {
+      return usnRangesAt(cuts.map((cut) => BigInt(cut)));
+    } catch {
+      return null;
     }
   }
 
-  /** One paged search of users on `connection`, its pages converted and handed out as they come. */
-  private async *userPages(connection: { client: ReadModifyConnection; url: string }, filter: Filter): AsyncGenerator<DirectoryObject[]> {
+  /**
+   * One connection's share of a sliced read: it takes the next slice left until none is. Each
+   * user's uSNCreated goes to `created`.
+   */
+  private async *slicePages(open: () => Promise<{ client: ReadModifyConnection; url: string } | null>, slices: Filter[][], created: bigint[]): AsyncGenerator<DirectoryObject[]> {
+    const connection = await open();
+    if (!connection) return;
+    for (let slice = slices.shift(); slice !== undefined; slice = slices.shift()) {
+      yield* this.userPages(connection, new AndFilter({ filters: [...USER_FILTERS, ...slice] }), created);
+    }
+  }
+
+  /**
+   * One paged search of users on `connection`, its pages converted and handed out as they come;
+   * with `created`, uSNCreated is read too and each user's goes there.
+   */
+  private async *userPages(connection: { client: ReadModifyConnection; url: string }, filter: Filter, created?: bigint[]): AsyncGenerator<DirectoryObject[]> {
     const context = { operation: 'search', target: this.options.baseDn };
     this.counters.searches++;
     try {
       const pages = connection.client.searchPaginated(this.options.baseDn, {
-        scope: 'sub', filter, attributes: [...DIRECTORY_OBJECT_ATTRIBUTES],
+        scope: 'sub', filter, attributes: created ? [...DIRECTORY_OBJECT_ATTRIBUTES, 'uSNCreated'] : [...DIRECTORY_OBJECT_ATTRIBUTES],
         explicitBufferAttributes: EXPLICIT_BUFFER_ATTRIBUTES, paged: { pageSize: this.pageSize }, timeLimit: this.serverTimeLimit(),
       });
       // The next page is requested before this one is converted and handed out, so the DC
@@ -220,7 +257,9 @@ export class LdapDirectory implements DirectoryPort {
       for await (const page of readAhead(pages, 2)) {
         this.counters.pages++;
         // A slice of the USN space may hold no users at all: its empty page is not handed out.
-        if (page.searchEntries.length > 0) yield page.searchEntries.map(toDirectoryObject);
+        if (page.searchEntries.length === 0) continue;
+        if (created) for (const entry of page.searchEntries) pushUsnCreated(created, entry);
+        yield page.searchEntries.map(toDirectoryObject);
       }
     } catch (error) {
       if (!connection.client.isConnected) {
@@ -502,6 +541,15 @@ function usnRangeFilter(range: UsnRange): Filter[] {
   if (range.after !== null) terms.push(new NotFilter({ filter: new LessThanEqualsFilter({ attribute: 'uSNCreated', value: range.after.toString() }) }));
   if (range.upTo !== null) terms.push(new LessThanEqualsFilter({ attribute: 'uSNCreated', value: range.upTo.toString() }));
   return terms;
+}
+
+/** Adds the entry's uSNCreated to `created` (an entry without a readable one only costs balance). */
+function pushUsnCreated(created: bigint[], entry: Entry): void {
+  const value = entry.uSNCreated ?? entryValue(entry, 'uSNCreated');
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== 'string' || !/^\d{1,19}$/.test(text)) return;
+  const usn = BigInt(text);
+  if (usn <= MAX_USN) created.push(usn);
 }
 
 function entryValue(entry: Entry, name: string): Entry[string] | undefined {

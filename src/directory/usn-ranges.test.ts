@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inUsnRange, usnRanges } from './usn-ranges.js';
+import { inUsnRange, usnQuantileCuts, usnRanges, usnRangesAt } from './usn-ranges.js';
 
 describe('usnRanges', () => {
   it('cuts [0, highest] into equal widths and leaves the last range open', () => {
@@ -44,5 +44,69 @@ describe('usnRanges', () => {
       expect(highest - lastCovered).toBeGreaterThanOrEqual(widths[0]!);
       expect(highest - lastCovered).toBeLessThan(widths[0]! * 2n);
     }));
+  });
+});
+
+describe('usnRangesAt', () => {
+  it('cuts at the given USNs and leaves the last range open', () => {
+    expect(usnRangesAt([10n, 20n])).toEqual([
+      { after: null, upTo: 10n },
+      { after: 10n, upTo: 20n },
+      { after: 20n, upTo: null },
+    ]);
+    expect(usnRangesAt([])).toEqual([{ after: null, upTo: null }]);
+  });
+
+  it('refuses cuts that do not ascend, repeat, or are negative', () => {
+    expect(() => usnRangesAt([20n, 10n])).toThrow(RangeError);
+    expect(() => usnRangesAt([10n, 10n])).toThrow(RangeError);
+    expect(() => usnRangesAt([-1n])).toThrow(RangeError);
+  });
+
+  it('puts every uSNCreated in exactly one range', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.bigInt({ min: 0n, max: 10n ** 12n }), { maxLength: 8 }), fc.bigInt({ min: 0n, max: 2n * 10n ** 12n }),
+      (values, usn) => {
+        const ranges = usnRangesAt([...values].sort((a, b) => (a < b ? -1 : 1)));
+        expect(ranges).toHaveLength(values.length + 1);
+        expect(ranges.filter((range) => inUsnRange(range, usn))).toHaveLength(1);
+      },
+    ), { numRuns: 2000 });
+  });
+});
+
+describe('usnQuantileCuts', () => {
+  it('cuts after each equal share of the sorted values', () => {
+    expect(usnQuantileCuts([8n, 1n, 7n, 3n, 5n, 2n, 6n, 4n], 4)).toEqual([2n, 4n, 6n]);
+    expect(usnQuantileCuts([5n, 1n, 9n], 1)).toEqual([]);
+    expect(usnQuantileCuts([], 3)).toEqual([]);
+  });
+
+  it('gives fewer cuts when there are too few distinct values', () => {
+    expect(usnQuantileCuts([7n], 4)).toEqual([]);
+    expect(usnQuantileCuts([3n, 1n, 2n], 4)).toEqual([1n, 2n]);
+    expect(usnQuantileCuts([3n, 3n, 3n, 3n], 2)).toEqual([3n]);
+  });
+
+  it('refuses a count that is not a positive integer, and a value outside 64-bit USNs', () => {
+    expect(() => usnQuantileCuts([1n], 0)).toThrow(RangeError);
+    expect(() => usnQuantileCuts([1n], 2.5)).toThrow(RangeError);
+    expect(() => usnQuantileCuts([2n ** 63n], 2)).toThrow(RangeError);
+    expect(() => usnQuantileCuts([-1n], 2)).toThrow(RangeError);
+  });
+
+  it('splits distinct values into ranges whose sizes differ by at most one, and the cuts are valid ranges', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 0, maxLength: 400 }), fc.integer({ min: 1, max: 8 }),
+      (values, count) => {
+        const ranges = usnRangesAt(usnQuantileCuts(values, count));
+        const sizes = ranges.map((range) => values.filter((usn) => inUsnRange(range, usn)).length);
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(values.length);
+        if (values.length >= count) {
+          expect(ranges).toHaveLength(count);
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        }
+      },
+    ), { numRuns: 500 });
   });
 });

@@ -19,6 +19,7 @@ import type { EngineConfig } from '../config/load-config.js';
 import { LdapDirectory } from '../directory/ldap-directory.js';
 import { JsonlProvisioningLog } from '../store/jsonl-provisioning-log.js';
 import { SqliteStateStore } from '../store/sqlite-state-store.js';
+import type { ReadPlanStore } from '../directory/read-plan-store.js';
 import type { ControlKind, StateStore } from '../store/state-store.js';
 import type { HealthReport } from './health-report.js';
 import { createServiceLogger } from './service-logger.js';
@@ -99,6 +100,12 @@ export class WritebackEngine {
       onRetry: (event) => listeners.current?.retryListener?.(event, 'exo'),
     });
     const graph = new GraphClient({ graphBaseUrl: config.tenant.endpoints.graph, tokens, transport, onRetry: (event) => listeners.current?.retryListener?.(event, 'graph') });
+    // How each DC's last full read was cut, kept in the state store so the next run's read is
+    // balanced too; opened on first use, and a store that cannot be opened only costs balance.
+    const readPlans: ReadPlanStore = {
+      readPlan: async (key) => listeners.current!.store().readPlan(key),
+      saveReadPlan: async (key, cuts) => listeners.current!.store().saveReadPlan(key, cuts),
+    };
     const domains = config.domains.map((d): ServedDomain => ({
       name: d.name,
       baseDn: d.baseDn,
@@ -113,6 +120,7 @@ export class WritebackEngine {
         startTls: d.startTls,
         timeoutMs: d.timeoutMs,
         readConnections: d.readConnections,
+        readPlans,
       }),
     }));
     const engine = new WritebackEngine(config, transport, tokens, exo, graph, domains, options.log ?? new JsonlProvisioningLog(config.logFile), options.now ?? (() => new Date()));

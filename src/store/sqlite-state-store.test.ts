@@ -40,23 +40,26 @@ async function createAt(path: string, migrations?: readonly Migration[]): Promis
   await SqliteStateStore.open({ path, ...(migrations ? { migrations } : {}) }).close();
 }
 
-const EXTRA: Migration = { version: 2, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
+const EXTRA: Migration = { version: 3, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
 
 describe('SqliteStateStore: opening and migrations', () => {
   it('creates the file (0600) and applies every migration on an empty database, recording each', async () => {
     const path = tempPath();
     const clock = new ManualClock();
     const store = SqliteStateStore.open({ path, clock: clock.now });
-    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial'] });
+    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial', '002-read-plans'] });
     expect(store.journalMode()).toBe('wal');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     await store.close();
     const db = raw(path);
-    expect(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial', applied_at: clock.now().getTime() }]);
+    expect(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
+      { version: 1, name: 'initial', applied_at: clock.now().getTime() },
+      { version: 2, name: 'read-plans', applied_at: clock.now().getTime() },
+    ]);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'records_search_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'records_search', 'schema_migrations',
+    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'read_plans', 'records_search', 'schema_migrations',
       'service_state', 'staged_cycles', 'staged_items', 'undo_journal', 'watermarks', 'write_intents']);
     db.close();
   });
@@ -79,20 +82,33 @@ describe('SqliteStateStore: opening and migrations', () => {
   it('upgrades an older store in order, in one transaction, and rolls a failing migration back entirely', async () => {
     const path = tempPath();
     await createAt(path);
-    const broken: Migration = { version: 2, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
+    const broken: Migration = { version: 3, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
     expect(() => SqliteStateStore.open({ path, migrations: [...MIGRATIONS, broken] })).toThrow(StateStoreError);
     let db = raw(path);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 2 });
     db.close();
 
     const upgraded = SqliteStateStore.open({ path, migrations: [...MIGRATIONS, EXTRA] });
-    expect(upgraded.migration).toEqual({ from: 1, to: 2, applied: ['002-extra'] });
+    expect(upgraded.migration).toEqual({ from: 2, to: 3, applied: ['003-extra'] });
     await upgraded.close();
     db = raw(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 1 });
     db.close();
+  });
+
+  it('brings a store of the first release up to date (002-read-plans), keeping its data', async () => {
+    const path = tempPath();
+    const first = SqliteStateStore.open({ path, migrations: MIGRATIONS.slice(0, 1) });
+    await first.startCycle({ kind: 'full', dryRun: false, id: 'before-upgrade' });
+    await first.close();
+    const upgraded = SqliteStateStore.open({ path });
+    expect(upgraded.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: ['002-read-plans'] });
+    expect((await upgraded.getCycle('before-upgrade'))?.kind).toBe('full');
+    await upgraded.saveReadPlan('dc', ['42']);
+    expect(await upgraded.readPlan('dc')).toEqual(['42']);
+    await upgraded.close();
   });
 
   it('refuses a store whose schema is newer than the code, and leaves it untouched', async () => {
@@ -106,7 +122,7 @@ describe('SqliteStateStore: opening and migrations', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(StateStoreVersionTooNew);
-    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 2, knownVersion: LATEST_SCHEMA_VERSION, path });
+    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 3, knownVersion: LATEST_SCHEMA_VERSION, path });
     expect((error as Error).message).toContain('newer version');
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
@@ -174,7 +190,7 @@ describe('SqliteStateStore: sharing the file', () => {
     const path = tempPath();
     const a = SqliteStateStore.open({ path });
     const b = SqliteStateStore.open({ path });
-    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial'], []]);
+    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial', '002-read-plans'], []]);
     await a.close();
     await b.close();
   });

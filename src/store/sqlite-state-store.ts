@@ -395,6 +395,22 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  // ---- directory read plans ----
+
+  async readPlan(key: string): Promise<string[] | null> {
+    return this.read('reading a directory read plan', () => {
+      const row = this.get('SELECT cuts FROM read_plans WHERE key = ?', key);
+      return row ? (JSON.parse(row.cuts as string) as string[]) : null;
+    });
+  }
+
+  async saveReadPlan(key: string, cuts: readonly string[]): Promise<void> {
+    this.write('keeping a directory read plan', () => {
+      this.run('INSERT INTO read_plans (key, cuts, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET cuts = excluded.cuts, updated_at = excluded.updated_at',
+        key, JSON.stringify(cuts), ms(this.now()));
+    });
+  }
+
   // ---- retries ----
 
   private toRetry(r: Row): RetryState {

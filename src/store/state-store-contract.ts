@@ -164,6 +164,23 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
       });
     });
 
+    describe('directory read plans', () => {
+      it('keeps the cuts per key, replaces them, and answers null for an unknown key', async () => {
+        const { store } = await setup();
+        const key = JSON.stringify(['CN=NTDS Settings,CN=DC1', 'DC=contoso,DC=com']);
+        expect(await store.readPlan(key)).toBeNull();
+        await store.saveReadPlan(key, ['9825']);
+        await store.saveReadPlan('other', ['1', '2', '3']);
+        expect(await store.readPlan(key)).toEqual(['9825']);
+        await store.saveReadPlan(key, ['10020', '20040']);
+        expect(await store.readPlan(key)).toEqual(['10020', '20040']);
+        expect(await store.readPlan('other')).toEqual(['1', '2', '3']);
+        await store.saveReadPlan(key, []);
+        expect(await store.readPlan(key)).toEqual([]);
+        await store.close();
+      });
+    });
+
     describe('provisioning records', () => {
       it('appends, round-trips and refuses duplicate ids atomically', async () => {
         const { clock, store } = await setup();

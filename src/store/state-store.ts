@@ -43,6 +43,7 @@
 import type { AttributeChange } from '../core/attribute-change.js';
 import type { ProvisioningRecord, ProvisioningStatus } from '../core/provisioning-record.js';
 import type { ProvisioningLogSink } from '../engine/engine-ports.js';
+import type { ReadPlanStore } from '../directory/read-plan-store.js';
 
 /** Attribute values by LDAP name (absent attribute = `[]`), as the engine's diff uses them. */
 export type AttributeValueMap = Record<string, string[]>;
@@ -353,8 +354,11 @@ export interface PruneResult {
   intents: number;
 }
 
-/** Everything the service keeps. Also the provisioning log sink of the engine. */
-export interface StateStore extends ProvisioningLogSink {
+/**
+ * Everything the service keeps. Also the provisioning log sink of the engine, and where the LDAP
+ * adapter keeps how to cut its next full read ({@link ReadPlanStore}).
+ */
+export interface StateStore extends ProvisioningLogSink, ReadPlanStore {
   // cycles
   startCycle(input: StartCycleInput): Promise<string>;
   /** {@link commitCycle} without a watermark. */

@@ -4,6 +4,7 @@
  * released once and never edited: a schema change is a new file `NNN-name.ts` appended here.
  */
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-read-plans.js';
 
 export interface Migration {
   /** 1, 2, 3, …: contiguous, in order. */
@@ -13,7 +14,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import {
   DirectoryBindError, DirectoryConfigError, DirectoryTlsError, DirectoryUnreachableError, WriteRefusedError,
 } from '../../../src/directory/directory-errors.js';
 import { LdapDirectory, type LdapDirectoryOptions } from '../../../src/directory/ldap-directory.js';
+import { MemoryReadPlanStore, type ReadPlanStore } from '../../../src/directory/read-plan-store.js';
 import { LAB_OUS } from '../../../lab/seed/lab-domain.js';
 import { describeDirectoryPortContract, failure } from './directory-port-contract.js';
 
@@ -134,10 +135,20 @@ describe('LdapDirectory connections', () => {
   });
 });
 
+/** A plan store that also lists the keys the adapter kept plans under. */
+class KeptPlans extends MemoryReadPlanStore {
+  readonly keys: string[] = [];
+
+  override saveReadPlan(key: string, cuts: readonly string[]): Promise<void> {
+    if (!this.keys.includes(key)) this.keys.push(key);
+    return super.saveReadPlan(key, cuts);
+  }
+}
+
 describe('LdapDirectory full reads on several connections', () => {
   /** Every user a full read hands out, as objectGUIDs in hex, and the adapter's counters after it. */
-  async function readAll(readConnections: number, pageSize = 1000) {
-    const directory = new LdapDirectory(labOptions({ readConnections, pageSize }));
+  async function readAll(readConnections: number, pageSize = 1000, readPlans: ReadPlanStore = new MemoryReadPlanStore()) {
+    const directory = new LdapDirectory(labOptions({ readConnections, pageSize, readPlans }));
     try {
       const guids: string[] = [];
       for await (const page of directory.listUsers()) guids.push(...page.map((o) => o.objectGuid.toString('hex')));
@@ -158,6 +169,70 @@ describe('LdapDirectory full reads on several connections', () => {
     // per connection, each its own paged search.
     expect(three.stats).toMatchObject({ connects: 3, searches: 3 + 6 });
     expect(three.stats.pages).toBeGreaterThanOrEqual(Math.ceil(one.guids.length / 50));
+  });
+
+  it('cuts the next read at the quantiles of the users the last one saw: one slice per connection, the same users', async () => {
+    const one = await readAll(1);
+    const plans = new KeptPlans();
+    const first = await readAll(2, 1000, plans);
+    const keys = plans.keys;
+    expect(keys).toHaveLength(1);
+    const [server, baseDn] = JSON.parse(keys[0]!) as [string, string];
+    expect(server).toMatch(/^CN=NTDS Settings,/);
+    expect(baseDn).toBe(inject('lab').directory.baseDn);
+    const cuts = await plans.readPlan(keys[0]!);
+    expect(cuts).toHaveLength(1);
+    expect(cuts![0]).toMatch(/^\d+$/);
+    const second = await readAll(2, 1000, plans);
+    // A first read: each connection's rootDSE, then two equal-width slices per connection. The next: one slice each.
+    expect(first.stats).toMatchObject({ connects: 2, searches: 2 + 4 });
+    expect(second.stats).toMatchObject({ connects: 2, searches: 2 + 2 });
+    expect([...first.guids].sort()).toEqual([...one.guids].sort());
+    expect([...second.guids].sort()).toEqual([...one.guids].sort());
+    expect(await plans.readPlan(keys[0]!)).toEqual(cuts);
+  });
+
+  it('reads every user with equal widths when the kept plan is unreadable, malformed or cut for other connections', async () => {
+    const one = await readAll(1);
+    const unreadable: ReadPlanStore = { readPlan: () => Promise.reject(new Error('disk gone')), saveReadPlan: () => Promise.reject(new Error('disk gone')) };
+    const broken = await readAll(2, 1000, unreadable);
+    expect(broken.stats.searches).toBe(2 + 4);
+    expect([...broken.guids].sort()).toEqual([...one.guids].sort());
+    for (const bad of [['not-a-usn'], ['1', '2'], ['99999999999999999999']]) {
+      const plans = new MemoryReadPlanStore();
+      const read = async () => {
+        const directory = new LdapDirectory(labOptions({ readConnections: 2, readPlans: plans }));
+        try {
+          const key = JSON.stringify([(await directory.changeMark())!.server, inject('lab').directory.baseDn]);
+          await plans.saveReadPlan(key, bad);
+          const guids: string[] = [];
+          for await (const page of directory.listUsers()) guids.push(...page.map((o) => o.objectGuid.toString('hex')));
+          return { guids, stats: directory.stats(), kept: await plans.readPlan(key) };
+        } finally {
+          await directory.close();
+        }
+      };
+      const result = await read();
+      // The changeMark above, each connection's rootDSE, and four equal-width slices; then a good plan is kept.
+      expect(result.stats.searches).toBe(1 + 2 + 4);
+      expect([...result.guids].sort()).toEqual([...one.guids].sort());
+      expect(result.kept).toHaveLength(1);
+      expect(result.kept![0]).toMatch(/^\d+$/);
+    }
+  });
+
+  it('keeps no plan from a read stopped early', async () => {
+    const plans = new KeptPlans();
+    const directory = new LdapDirectory(labOptions({ readConnections: 2, pageSize: 10, readPlans: plans }));
+    try {
+      for await (const page of directory.listUsers()) {
+        expect(page.length).toBeGreaterThan(0);
+        break;
+      }
+    } finally {
+      await directory.close();
+    }
+    expect(plans.keys).toEqual([]);
   });
 
   it('closes its further connections when the caller stops reading early, and reads again afterwards', async () => {
