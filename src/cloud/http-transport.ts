@@ -4,8 +4,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
 import { CloudUnreachableError } from './cloud-errors.js';
+import { secureContextTrusting } from '../tls/secure-context.js';
 
 /** An HTTP request as the cloud clients build it. */
 export interface HttpRequest {
@@ -51,7 +51,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const maxSockets = options.maxSockets ?? 8;
   // One TLS context for every connection: given `ca` instead, Node parses the whole CA list
   // (the bundled roots too) again for each new socket.
-  const ca = options.ca ? { secureContext: tls.createSecureContext({ ca: [...tlsRootCertificates(), options.ca] }) } : {};
+  const ca = options.ca ? { secureContext: secureContextTrusting(options.ca) } : {};
   // Idle sockets are closed before a server would close them (Node's own servers do after 5 s):
   // a full cycle leaves the cloud idle while it reads AD, and a socket closed under a request fails it.
   const idle = { timeout: options.idleSocketMs ?? IDLE_SOCKET_MS };
@@ -117,9 +117,4 @@ function unreachable(url: URL, error: Error): CloudUnreachableError {
   return new CloudUnreachableError(`${url.origin} could not be reached: ${code ? `${code} ` : ''}${error.message}`, {
     cause: error,
   });
-}
-
-/** Keeps the public roots when a private CA is added, so Microsoft's endpoints still verify. */
-function tlsRootCertificates(): readonly string[] {
-  return tls.rootCertificates;
 }

@@ -4,7 +4,8 @@
  * account on every DC, so trying the others would only lock it out sooner).
  */
 import { connect as netConnect, isIP, Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { secureContextTrusting } from '../tls/secure-context.js';
 import { Client } from 'ldapts';
 import {
   DirectoryConfigError, DirectoryTlsError, DirectoryUnreachableError, ldapResultCode, tlsVerificationCode,
@@ -51,18 +52,13 @@ export function validateUrls(urls: readonly string[], startTls: boolean | undefi
   }
 }
 
-/** One TLS context per configured CA: building one parses the whole default trust store (~20 ms). */
-const contexts = new Map<string, SecureContext>();
-
 /**
  * TLS options: verification always on; a configured CA is added to, not substituted for, the
  * default trust, in a context every connection with that CA shares.
  */
 export function tlsOptionsFor(caPem: string | undefined): ConnectionOptions {
   if (!caPem) return { rejectUnauthorized: true };
-  let secureContext = contexts.get(caPem);
-  if (!secureContext) contexts.set(caPem, (secureContext = createSecureContext({ ca: [...rootCertificates, caPem] })));
-  return { rejectUnauthorized: true, secureContext };
+  return { rejectUnauthorized: true, secureContext: secureContextTrusting(caPem) };
 }
 
 /**
