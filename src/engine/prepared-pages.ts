@@ -9,7 +9,8 @@ import type { ExoRecord } from '../cloud/exo-client.js';
 import type { GraphUserRecord } from '../cloud/graph-client.js';
 import type { SkipReason } from '../core/scoping.js';
 import type { UserSource } from './engine-ports.js';
-import { cloudSideSkip } from './process-mailbox.js';
+import { parseCloudMailbox } from '../core/cloud-mailbox.js';
+import { cloudSideSkipOf, type ParsedMailbox } from './process-mailbox.js';
 
 /** The Entra user with this id, or null when Graph has none. */
 export type UserLookup = (id: string) => Promise<GraphUserRecord | null>;
@@ -17,6 +18,11 @@ export type UserLookup = (id: string) => Promise<GraphUserRecord | null>;
 /** A page of mailboxes, ready for the pipeline. */
 export interface PreparedPage {
   mailboxes: readonly ExoRecord[];
+  /**
+   * Per mailbox (same order): the record read as a mailbox, once, for its scope and then its
+   * pipeline; null for the cloud-side skips, which go no further (in a large tenant, most).
+   */
+  parsed: ReadonlyArray<ParsedMailbox | null>;
   /** Per mailbox (same order): why Exchange Online's own properties put it out of scope, or null (see {@link cloudSideSkip}). */
   cloudSkips: ReadonlyArray<SkipReason | null>;
   /** The users of this page's in-scope mailboxes; a failed lookup fails each mailbox that asks. */
@@ -25,13 +31,18 @@ export interface PreparedPage {
 
 /** Prepares one batch of mailboxes (a page, or a few mailboxes read on their own). */
 export async function preparePage(mailboxes: readonly ExoRecord[], users: UserSource): Promise<PreparedPage> {
-  const cloudSkips = mailboxes.map(cloudSideSkip);
+  const parsed: Array<ParsedMailbox | null> = mailboxes.map(parseCloudMailbox);
+  const cloudSkips = parsed.map((mailbox, i) => {
+    const reason = cloudSideSkipOf(mailbox!);
+    if (reason !== null) parsed[i] = null;
+    return reason;
+  });
   const ids: string[] = [];
   mailboxes.forEach((mailbox, i) => {
     const id = mailbox.ExternalDirectoryObjectId;
     if (cloudSkips[i] === null && typeof id === 'string' && id !== '') ids.push(id);
   });
-  return { mailboxes, cloudSkips, lookupUser: await lookupUsers(users, ids) };
+  return { mailboxes, parsed, cloudSkips, lookupUser: await lookupUsers(users, ids) };
 }
 
 /**

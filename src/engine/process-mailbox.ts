@@ -80,8 +80,15 @@ export const FATAL_ERROR_CODES: ReadonlySet<string> = new Set([
   'DirectoryUnreachable', 'DirectoryBindFailed', 'DirectoryTlsFailed', 'DirectoryConnectionLost', 'TokenRequestFailed', 'CloudAccessDenied', 'CloudUnreachable', 'CloudThrottled',
 ]);
 
-/** Runs the whole pipeline for one `Get-Mailbox` record. Throws only for fatal conditions. */
-export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Promise<MailboxOutcome> {
+/** A `Get-Mailbox` record read as a {@link CloudMailbox}, or why it could not be. */
+export type ParsedMailbox = ReturnType<typeof parseCloudMailbox>;
+
+/**
+ * Runs the whole pipeline for one `Get-Mailbox` record. Throws only for fatal conditions.
+ * `parsed` is the record already read by {@link parseCloudMailbox} (a cycle reads each once, to
+ * decide its cloud-side scope).
+ */
+export async function processMailbox(record: ExoRecord, ctx: ProcessContext, parsed: ParsedMailbox = parseCloudMailbox(record)): Promise<MailboxOutcome> {
   const started = ctx.now();
   const steps: ProvisioningStep[] = [];
   let mailbox: CloudMailbox | null = null;
@@ -126,7 +133,6 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
   };
 
   // Import: the Exchange Online mailbox.
-  const parsed = parseCloudMailbox(record);
   if (!parsed.ok) {
     steps.push({ name: 'EntryImport', provisioningStepType: 'import', status: 'failure', description: 'The mailbox returned by Exchange Online could not be read', details: { [parsed.error.property]: parsed.error.problem } });
     return fail(objectFailure('InvalidMailboxData', `Exchange Online property ${parsed.error.property} ${parsed.error.problem}`));
@@ -230,7 +236,11 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext): Pr
  * be dropped anyway (spec §6), and in a large tenant they are nearly every mailbox read.
  */
 export function cloudSideSkip(record: ExoRecord): SkipReason | null {
-  const parsed = parseCloudMailbox(record);
+  return cloudSideSkipOf(parseCloudMailbox(record));
+}
+
+/** {@link cloudSideSkip} of a record already parsed. */
+export function cloudSideSkipOf(parsed: ParsedMailbox): SkipReason | null {
   if (!parsed.ok) return null;
   const scope = scopeCloudMailbox(parsed.mailbox);
   return scope.inScope ? null : (scope.skipReason ?? 'NotInScope');

@@ -87,7 +87,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
     const rest = countCloudSideSkips(batch, summary, (i) => fresh[i] === true);
     if (summary.mailboxesRead > skippedBefore) deps.metrics.objects.inc({ outcome: 'skipped' }, summary.mailboxesRead - skippedBefore);
     const { lookupUser } = batch;
-    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox, { ...planContext, lookupUser }));
+    const outcomes = await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT, stopStarting: deps.stopping }, (mailbox) => processMailbox(mailbox.record, { ...planContext, lookupUser }, mailbox.parsed));
     // Results of objects nothing is written to are committed a batch at a time: one fsync, not one each.
     const results: CommitObjectResultInput[] = [];
     let stopped = false;
@@ -98,7 +98,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
       }
       summary.mailboxesRead++;
       if (outcome.kind === 'updated') {
-        planned.push({ mailbox: rest[i]!, outcome, lookupUser: await keepOne(lookupUser, outcome.write.entraId) });
+        planned.push({ mailbox: rest[i]!.record, outcome, lookupUser: await keepOne(lookupUser, outcome.write.entraId) });
         continue;
       }
       count(summary, outcome, deps.metrics);

@@ -8,11 +8,12 @@ import type { FailureCode } from '../core/object-failure.js';
 import type { SkipReason } from '../core/scoping.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
+import { parseCloudMailbox } from '../core/cloud-mailbox.js';
 import { DomainSnapshots } from './domain-snapshots.js';
 import { preparePages, type PreparedPage } from './prepared-pages.js';
 import type { MailboxSource, ProvisioningLogSink, ServedDomain, UserSource } from './engine-ports.js';
 import type { ExoRecord } from '../cloud/exo-client.js';
-import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ProcessContext } from './process-mailbox.js';
+import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ParsedMailbox, type ProcessContext } from './process-mailbox.js';
 
 /** Counts of one cycle. */
 export interface SyncSummary {
@@ -155,7 +156,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncSumma
     const writes = new Set<Promise<void>>();
     try {
       await mapConcurrent(rest, { limit: OBJECTS_IN_FLIGHT }, async (mailbox) => {
-        const outcome = await processMailbox(mailbox, ctx);
+        const outcome = await processMailbox(mailbox.record, ctx, mailbox.parsed);
         summary.mailboxesRead++;
         countOutcome(summary, outcome);
         // Logged now, not when the page is done, and not kept: an outcome holds its record and its
@@ -201,18 +202,24 @@ export function isRecorded(outcome: MailboxOutcome): boolean {
   return outcome.kind !== 'skipped' || outcome.reason === 'OutOfScopeContainer' || outcome.reason === 'DomainNotServed';
 }
 
+/** A mailbox for the pipeline: its record and the record read as a mailbox. */
+export interface PipelineMailbox {
+  record: ExoRecord;
+  parsed: ParsedMailbox;
+}
+
 /**
  * Counts the mailboxes of a prepared page that Exchange Online's own properties put out of scope
  * (see {@link PreparedPage.cloudSkips}) and returns the others, for the pipeline. `include`
  * picks the mailboxes to consider (default: all).
  */
-export function countCloudSideSkips(page: PreparedPage, summary: SyncSummary, include: (index: number) => boolean = () => true): ExoRecord[] {
-  const rest: ExoRecord[] = [];
-  page.mailboxes.forEach((mailbox, i) => {
+export function countCloudSideSkips(page: PreparedPage, summary: SyncSummary, include: (index: number) => boolean = () => true): PipelineMailbox[] {
+  const rest: PipelineMailbox[] = [];
+  page.mailboxes.forEach((record, i) => {
     if (!include(i)) return;
     const reason = page.cloudSkips[i] ?? null;
     if (reason === null) {
-      rest.push(mailbox);
+      rest.push({ record, parsed: page.parsed[i] ?? parseCloudMailbox(record) });
       return;
     }
     summary.mailboxesRead++;
