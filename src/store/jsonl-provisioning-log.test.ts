@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProvisioningRecord, type ProvisioningRecord } from '../core/provisioning-record.js';
-import { JsonlProvisioningLog } from './jsonl-provisioning-log.js';
+import fc from 'fast-check';
+import { JsonlProvisioningLog, utf8Lines } from './jsonl-provisioning-log.js';
 
 const record = (n: number): ProvisioningRecord =>
   buildProvisioningRecord({
@@ -80,5 +81,16 @@ describe('JsonlProvisioningLog', () => {
     const log = new JsonlProvisioningLog(join(dir, 'not-a-folder', 'provisioning-log.jsonl'));
     await expect(log.append([record(1)])).rejects.toThrow(/ENOTDIR|EEXIST/);
     await expect(log.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('utf8Lines', () => {
+  it('encodes the lines exactly as joining them and encoding the whole would', () => {
+    expect(utf8Lines([])).toEqual(Buffer.alloc(0));
+    expect(utf8Lines(['a\n', 'Müller 東京 😀\n', '\n']).toString('utf8')).toBe('a\nMüller 東京 😀\n\n');
+    // Every line ends with its newline, as the log's do, so no surrogate pair spans two lines.
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'binary' }).map((line) => `${line}\n`)), (lines) => {
+      expect(utf8Lines(lines).equals(Buffer.from(lines.join(''), 'utf8'))).toBe(true);
+    }), { numRuns: 500 });
   });
 });
