@@ -98,6 +98,20 @@ describe('SqliteStateStore: opening and migrations', () => {
     db.close();
   });
 
+  it('answers no read plan for a row that is not a list of strings', async () => {
+    const path = tempPath();
+    await createAt(path);
+    const db = raw(path);
+    const insert = db.prepare('INSERT INTO read_plans (key, cuts, updated_at) VALUES (?, ?, 0)');
+    insert.run('not-json', '[1, 2');
+    insert.run('numbers', '[1, 2]');
+    insert.run('object', '{"cut": "1"}');
+    db.close();
+    const store = SqliteStateStore.open({ path });
+    for (const key of ['not-json', 'numbers', 'object']) expect(await store.readPlan(key)).toBeNull();
+    await store.close();
+  });
+
   it('brings a store of the first release up to date (002-read-plans), keeping its data', async () => {
     const path = tempPath();
     const first = SqliteStateStore.open({ path, migrations: MIGRATIONS.slice(0, 1) });

@@ -400,7 +400,15 @@ export class SqliteStateStore implements StateStore {
   async readPlan(key: string): Promise<string[] | null> {
     return this.read('reading a directory read plan', () => {
       const row = this.get('SELECT cuts FROM read_plans WHERE key = ?', key);
-      return row ? (JSON.parse(row.cuts as string) as string[]) : null;
+      if (!row) return null;
+      // A hint: a row that is not a list of strings (edited by hand, damaged) counts as no plan.
+      let cuts: unknown;
+      try {
+        cuts = JSON.parse(row.cuts as string);
+      } catch {
+        return null;
+      }
+      return Array.isArray(cuts) && cuts.every((cut) => typeof cut === 'string') ? cuts : null;
     });
   }
 
