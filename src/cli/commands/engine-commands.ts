@@ -1,10 +1,11 @@
 /** `provision`, `sync` and `check`: thin shells over {@link WritebackEngine}. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { failedCount } from '../../engine/sync-cycle.js';
+import { failedCount, type SyncSummary } from '../../engine/sync-cycle.js';
 import { WritebackEngine } from '../../engine/writeback-engine.js';
 import { formatProvisioningRecord } from '../format/provision-format.js';
 import { formatCheckReport, formatSyncProgress, formatSyncSummary } from '../format/sync-format.js';
+import { throttle } from '../throttle.js';
 
 export interface ConfigOption {
   config?: string;
@@ -54,11 +55,16 @@ export function registerEngineCommands(program: Command): void {
     .action(async (options: ConfigOption & { dryRun?: boolean; json?: boolean }) => {
       await withEngine(options, async (engine) => {
         const tty = process.stderr.isTTY && !options.json;
+        const progress = (s: SyncSummary) => process.stderr.write(`\r${formatSyncProgress(s)}`);
         const summary = await engine.sync({
           dryRun: options.dryRun ?? false,
-          ...(tty ? { onProgress: (s) => process.stderr.write(`\r${formatSyncProgress(s)}`) } : {}),
+          // Ten lines a second: a line per mailbox would block the cycle on the terminal.
+          ...(tty ? { onProgress: throttle(progress, 100) } : {}),
         });
-        if (tty) process.stderr.write('\n');
+        if (tty) {
+          progress(summary);
+          process.stderr.write('\n');
+        }
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSyncSummary(summary));
         if (!options.json) process.stdout.write(`Provisioning log: ${engine.config.logFile}\n`);
         if (failedCount(summary) > 0) process.exitCode = 1;
