@@ -26,7 +26,7 @@ import { guardChanges } from './write-guard.js';
 import { markBinaryAttributes } from './ldapts-binary-attributes.js';
 import { mergeAsync } from '../async/merge-async.js';
 import { readAhead } from '../async/read-ahead.js';
-import { MAX_USN, usnQuantileCuts, usnRanges, usnRangesAt, type UsnRange } from './usn-ranges.js';
+import { parseUsn, usnQuantileCuts, usnRanges, usnRangesAt, type UsnRange } from './usn-ranges.js';
 import { MemoryReadPlanStore, type ReadPlanStore } from './read-plan-store.js';
 
 /** Options of {@link LdapDirectory}. */
@@ -219,10 +219,10 @@ export class LdapDirectory implements DirectoryPort {
    * kept, they were cut for another number of connections, or they do not parse.
    */
   private async learnedRanges(planKey: string): Promise<UsnRange[] | null> {
-    const cuts = await this.readPlans.readPlan(planKey).catch(() => null);
-    if (!cuts || cuts.length !== this.readConnections - 1 || !cuts.every((cut) => /^\d{1,19}$/.test(cut) && BigInt(cut) <= MAX_USN)) return null;
+    const cuts = (await this.readPlans.readPlan(planKey).catch(() => null))?.map(parseUsn);
+    if (!cuts || cuts.length !== this.readConnections - 1 || cuts.some((cut) => cut === null)) return null;
     try {
-      return usnRangesAt(cuts.map((cut) => BigInt(cut)));
+      return usnRangesAt(cuts as bigint[]);
     } catch {
       return null;
     }
@@ -546,10 +546,8 @@ function usnRangeFilter(range: UsnRange): Filter[] {
 /** Adds the entry's uSNCreated to `created` (an entry without a readable one only costs balance). */
 function pushUsnCreated(created: bigint[], entry: Entry): void {
   const value = entry.uSNCreated ?? entryValue(entry, 'uSNCreated');
-  const text = Array.isArray(value) ? value[0] : value;
-  if (typeof text !== 'string' || !/^\d{1,19}$/.test(text)) return;
-  const usn = BigInt(text);
-  if (usn <= MAX_USN) created.push(usn);
+  const usn = parseUsn(Array.isArray(value) ? value[0] : value);
+  if (usn !== null) created.push(usn);
 }
 
 function entryValue(entry: Entry, name: string): Entry[string] | undefined {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inUsnRange, usnQuantileCuts, usnRanges, usnRangesAt } from './usn-ranges.js';
+import { inUsnRange, MAX_USN, parseUsn, usnQuantileCuts, usnRanges, usnRangesAt } from './usn-ranges.js';
 
 describe('usnRanges', () => {
   it('cuts [0, highest] into equal widths and leaves the last range open', () => {
@@ -44,6 +44,17 @@ describe('usnRanges', () => {
       expect(highest - lastCovered).toBeGreaterThanOrEqual(widths[0]!);
       expect(highest - lastCovered).toBeLessThan(widths[0]! * 2n);
     }));
+  });
+});
+
+describe('parseUsn', () => {
+  it('reads decimal USNs up to 2^63-1 and nothing else', () => {
+    expect(parseUsn('0')).toBe(0n);
+    expect(parseUsn('9825')).toBe(9825n);
+    expect(parseUsn(MAX_USN.toString())).toBe(MAX_USN);
+    for (const bad of ['', '-1', '1.5', ' 12', '12a', '9223372036854775808', '99999999999999999999', 12, null, undefined, Buffer.from('12')]) {
+      expect(parseUsn(bad)).toBeNull();
+    }
   });
 });
 

@@ -14,6 +14,13 @@
 /** The largest USN: AD's USNs are LARGE_INTEGERs (64-bit signed). */
 export const MAX_USN = 2n ** 63n - 1n;
 
+/** A USN as LDAP writes it (decimal digits), or null when it is not one in 0–2^63-1. */
+export function parseUsn(text: unknown): bigint | null {
+  if (typeof text !== 'string' || !/^\d{1,19}$/.test(text)) return null;
+  const usn = BigInt(text);
+  return usn <= MAX_USN ? usn : null;
+}
+
 /** Objects whose uSNCreated is greater than `after` (when set) and at most `upTo` (when set). */
 export interface UsnRange {
   after: bigint | null;
