@@ -11,6 +11,8 @@ export interface SlowLink {
   port: number;
   /** One-way delay for chunks that arrive from now on (0 = none). */
   setDelay(ms: number): void;
+  /** Resolves once every chunk that has arrived so far has been passed on. */
+  delivered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,8 @@ export interface SlowLink {
 export async function startSlowLink(targetPort: number): Promise<SlowLink> {
   let delayMs = 0;
   const sockets = new Set<Socket>();
+  /** The last release of each direction of each connection. */
+  const tails = new Map<Socket, Promise<void>>();
   const relay = (from: Socket, to: Socket) => {
     let released = Promise.resolve();
     from.on('data', (chunk: Buffer) => {
@@ -26,6 +30,7 @@ export async function startSlowLink(targetPort: number): Promise<SlowLink> {
       released = released.then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())))).then(() => {
         if (!to.destroyed) to.write(chunk);
       });
+      tails.set(from, released);
     });
     from.on('end', () => void released.then(() => to.end()));
     from.on('error', () => to.destroy());
@@ -46,6 +51,9 @@ export async function startSlowLink(targetPort: number): Promise<SlowLink> {
   return {
     port: address.port,
     setDelay: (ms) => (delayMs = ms),
+    delivered: async () => {
+      await Promise.all(tails.values());
+    },
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());

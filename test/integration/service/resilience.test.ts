@@ -70,7 +70,12 @@ describe('resilience', () => {
       const written = (await store.journalForCycle(cycleId)).length;
       expect(written).toBeLessThan(writable.length);
 
+      // Modifies the killed process had sent are still in the relay, up to 400 ms behind: on a
+      // real network they reach the DC within milliseconds, long before a restarted service reads
+      // AD to settle its intents. Let them arrive first, as they would. (A modify that reaches the
+      // DC only after that read is a race recovery cannot see; see docs/operations.md.)
       link.setDelay(0);
+      await link.delivered();
       child = runChild(configFile);
       for (const user of writable) {
         await eventually(async () => ((await readUser(ldap, user.key, ['extensionAttribute6'])).extensionAttribute6[0] === `kill-${user.key}` ? true : undefined), 60_000, `${user.key} converged`);
