@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations/index.js';
-import { SqliteStateStore, normalizeObjectGuid } from './sqlite-state-store.js';
+import { SqliteStateStore, normalizeObjectGuid, recordSearchText } from './sqlite-state-store.js';
 import { APPLICATION_ID } from './sqlite-migrate.js';
 import { makeRecord, ManualClock, stateStoreContract } from './state-store-contract.js';
 import { StateStoreBusy, StateStoreCorrupt, StateStoreError, StateStoreUnavailable, StateStoreVersionTooNew } from './state-store-errors.js';
@@ -40,14 +40,14 @@ async function createAt(path: string, migrations?: readonly Migration[]): Promis
   await SqliteStateStore.open({ path, ...(migrations ? { migrations } : {}) }).close();
 }
 
-const EXTRA: Migration = { version: 3, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
+const EXTRA: Migration = { version: 4, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
 
 describe('SqliteStateStore: opening and migrations', () => {
   it('creates the file (0600) and applies every migration on an empty database, recording each', async () => {
     const path = tempPath();
     const clock = new ManualClock();
     const store = SqliteStateStore.open({ path, clock: clock.now });
-    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial', '002-read-plans'] });
+    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial', '002-read-plans', '003-record-subjects'] });
     expect(store.journalMode()).toBe('wal');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     await store.close();
@@ -55,12 +55,13 @@ describe('SqliteStateStore: opening and migrations', () => {
     expect(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'initial', applied_at: clock.now().getTime() },
       { version: 2, name: 'read-plans', applied_at: clock.now().getTime() },
+      { version: 3, name: 'record-subjects', applied_at: clock.now().getTime() },
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'records_search_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'read_plans', 'records_search', 'schema_migrations',
-      'service_state', 'staged_cycles', 'staged_items', 'undo_journal', 'watermarks', 'write_intents']);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'subjects_search_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'read_plans', 'record_subjects', 'schema_migrations',
+      'service_state', 'staged_cycles', 'staged_items', 'subjects_search', 'undo_journal', 'watermarks', 'write_intents']);
     db.close();
   });
 
@@ -82,18 +83,18 @@ describe('SqliteStateStore: opening and migrations', () => {
   it('upgrades an older store in order, in one transaction, and rolls a failing migration back entirely', async () => {
     const path = tempPath();
     await createAt(path);
-    const broken: Migration = { version: 3, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
+    const broken: Migration = { version: 4, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
     expect(() => SqliteStateStore.open({ path, migrations: [...MIGRATIONS, broken] })).toThrow(StateStoreError);
     let db = raw(path);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 2 });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
     db.close();
 
     const upgraded = SqliteStateStore.open({ path, migrations: [...MIGRATIONS, EXTRA] });
-    expect(upgraded.migration).toEqual({ from: 2, to: 3, applied: ['003-extra'] });
+    expect(upgraded.migration).toEqual({ from: 3, to: 4, applied: ['004-extra'] });
     await upgraded.close();
     db = raw(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 1 });
     db.close();
   });
@@ -118,7 +119,7 @@ describe('SqliteStateStore: opening and migrations', () => {
     await first.startCycle({ kind: 'full', dryRun: false, id: 'before-upgrade' });
     await first.close();
     const upgraded = SqliteStateStore.open({ path });
-    expect(upgraded.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: ['002-read-plans'] });
+    expect(upgraded.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: ['002-read-plans', '003-record-subjects'] });
     expect((await upgraded.getCycle('before-upgrade'))?.kind).toBe('full');
     await upgraded.saveReadPlan('dc', ['42']);
     expect(await upgraded.readPlan('dc')).toEqual(['42']);
@@ -136,7 +137,7 @@ describe('SqliteStateStore: opening and migrations', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(StateStoreVersionTooNew);
-    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 3, knownVersion: LATEST_SCHEMA_VERSION, path });
+    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 4, knownVersion: LATEST_SCHEMA_VERSION, path });
     expect((error as Error).message).toContain('newer version');
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
@@ -204,21 +205,60 @@ describe('SqliteStateStore: sharing the file', () => {
     const path = tempPath();
     const a = SqliteStateStore.open({ path });
     const b = SqliteStateStore.open({ path });
-    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial', '002-read-plans'], []]);
+    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial', '002-read-plans', '003-record-subjects'], []]);
     await a.close();
     await b.close();
   });
 
-  it('keeps the trigram index in step with the records through inserts and deletes', async () => {
+  it('indexes each subject once, keeps the trigram index in step, and prunes subjects no record names', async () => {
     const path = tempPath();
     const store = SqliteStateStore.open({ path });
-    const at = new Date('2026-01-01T00:00:00Z');
-    await store.append([makeRecord({ cycleId: 'c', at }), makeRecord({ cycleId: 'c', at: new Date('2026-02-01T00:00:00Z') })]);
+    const bo = { entraId: '22222222-2222-2222-2222-222222222222', name: 'Bo Chen', upn: 'bo.chen@contoso.com', guid: '0b0b0b0b-0000-0000-0000-000000000002', dn: 'CN=Bo Chen,OU=Staff,DC=contoso,DC=com' };
+    await store.append([
+      makeRecord({ cycleId: 'c', at: new Date('2026-01-01T00:00:00Z') }),
+      makeRecord({ cycleId: 'c', at: new Date('2026-01-02T00:00:00Z'), who: bo }),
+      makeRecord({ cycleId: 'c', at: new Date('2026-02-01T00:00:00Z') }),
+    ]);
+    let db = raw(path);
+    expect(db.prepare('SELECT count(*) AS n FROM record_subjects').get()).toEqual({ n: 2 });
+    db.close();
+    expect((await store.queryRecords({ user: 'ashley' })).total).toBe(2);
+    expect((await store.queryRecords({ user: 'bo' })).total).toBe(1);
     await store.pruneRecords(new Date('2026-01-15T00:00:00Z'));
+    expect((await store.queryRecords({ user: 'ashley' })).total).toBe(1);
     await store.close();
-    const db = raw(path);
-    expect(() => db.prepare("INSERT INTO records_search (records_search, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
-    expect(db.prepare("SELECT count(*) AS n FROM records_search WHERE records_search MATCH '\"ashley\"'").get()).toEqual({ n: 1 });
+    db = raw(path);
+    expect(() => db.prepare("INSERT INTO subjects_search (subjects_search, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+    expect(db.prepare("SELECT count(*) AS n FROM subjects_search WHERE subjects_search MATCH '\"ashley\"'").get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM subjects_search WHERE subjects_search MATCH '\"bo chen\"'").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM record_subjects').get()).toEqual({ n: 1 });
+    expect(() => db.prepare("UPDATE provisioning_records SET status = 'x'").run()).toThrow(/immutable/);
+    expect(() => db.prepare("UPDATE record_subjects SET search_text = 'x'").run()).toThrow(/immutable/);
+    db.close();
+  });
+
+  it('brings records of a schema-2 store under their subjects (003-record-subjects), still immutable and searchable', async () => {
+    const path = tempPath();
+    const old = SqliteStateStore.open({ path, migrations: MIGRATIONS.slice(0, 2) });
+    await old.close();
+    const ashley = makeRecord({ cycleId: 'c', at: new Date('2026-01-01T00:00:00Z') });
+    const again = makeRecord({ cycleId: 'c', at: new Date('2026-01-02T00:00:00Z') });
+    let db = raw(path);
+    // Written as the schema-2 code wrote them: the search text on each record.
+    const insert = db.prepare('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, search_text, record) VALUES (?, ?, ?, ?, ?, 0, ?, ?)');
+    for (const r of [ashley, again]) insert.run(r.id, r.cycleId, Date.parse(r.activityDateTime), r.provisioningStatusInfo.status, r.provisioningAction, recordSearchText(r), JSON.stringify(r));
+    db.close();
+    const upgraded = SqliteStateStore.open({ path });
+    expect(upgraded.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: ['003-record-subjects'] });
+    expect(await upgraded.getRecord(ashley.id)).toEqual(ashley);
+    expect((await upgraded.queryRecords({ user: 'taylor' })).records.map((r) => r.id).sort()).toEqual([ashley.id, again.id].sort());
+    expect((await upgraded.queryRecords({ user: 'as' })).total).toBe(2);
+    await upgraded.append([makeRecord({ cycleId: 'c', at: new Date('2026-01-03T00:00:00Z') })]);
+    expect((await upgraded.queryRecords({ user: 'ashley' })).total).toBe(3);
+    await upgraded.close();
+    db = raw(path);
+    expect(db.prepare('SELECT count(*) AS n FROM record_subjects').get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM pragma_table_info('provisioning_records') WHERE name = 'search_text'").get()).toEqual({ n: 0 });
     expect(() => db.prepare("UPDATE provisioning_records SET status = 'x'").run()).toThrow(/immutable/);
     db.close();
   });

@@ -48,6 +48,9 @@ type Row = Record<string, unknown>;
 
 const RECORD_PAGE = 500;
 
+/** Prepared statements kept at most (the store's own SQL is far fewer; filtered queries vary). */
+const MAX_CACHED_STATEMENTS = 200;
+
 /** The canonical GUID string of a GUID string (any case, braces), 32 hex digits in AD byte order, or 16 bytes in AD byte order. */
 export function normalizeObjectGuid(input: ObjectGuidInput): string {
   if (input instanceof Uint8Array) return guidToString(input);
@@ -95,6 +98,12 @@ export class SqliteStateStore implements StateStore {
   readonly migration: MigrationResult;
   private readonly db: Database.Database;
   private readonly now: () => Date;
+  /**
+   * Prepared statements by SQL text: a full cycle commits several statements per mailbox, and
+   * preparing each anew cost more than running it (docs/performance.md). Bounded, because a few
+   * queries are built from their filters.
+   */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database, path: string, now: () => Date, migration: MigrationResult) {
     this.db = db;
@@ -168,16 +177,26 @@ export class SqliteStateStore implements StateStore {
     return new StateStoreNotFound(`state store ${this.path}: ${message}`, this.path);
   }
 
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private get<T = Row>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return this.statement(sql).get(...params) as T | undefined;
   }
 
   private all<T = Row>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[];
+    return this.statement(sql).all(...params) as T[];
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.db.prepare(sql).run(...params);
+    return this.statement(sql).run(...params);
   }
 
   // ---- cycles ----
@@ -275,8 +294,14 @@ export class SqliteStateStore implements StateStore {
     const activity = Date.parse(record.activityDateTime);
     if (!Number.isFinite(activity)) throw new RangeError(`record ${record.id}: activityDateTime ${JSON.stringify(record.activityDateTime)} is not a date`);
     if (this.get('SELECT 1 FROM provisioning_records WHERE id = ?', record.id)) throw this.conflict(`a provisioning record with id ${record.id} exists already (records are immutable)`);
-    this.run('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, search_text, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      record.id, record.cycleId, activity, record.provisioningStatusInfo.status, record.provisioningAction, record.dryRun ? 1 : 0, recordSearchText(record), json(record));
+    this.run('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, subject_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      record.id, record.cycleId, activity, record.provisioningStatusInfo.status, record.provisioningAction, record.dryRun ? 1 : 0, this.subjectId(recordSearchText(record)), json(record));
+  }
+
+  /** The subject with this search text, added (and indexed for search) when new. */
+  private subjectId(searchText: string): number {
+    const found = this.get<{ id: number }>('SELECT id FROM record_subjects WHERE search_text = ?', searchText);
+    return found ? found.id : Number(this.run('INSERT INTO record_subjects (search_text) VALUES (?)', searchText).lastInsertRowid);
   }
 
   async append(records: readonly ProvisioningRecord[]): Promise<void> {
@@ -293,10 +318,10 @@ export class SqliteStateStore implements StateStore {
       const needle = query.user.trim().toLowerCase();
       if ([...needle].length >= 3) {
         // Trigram index: a quoted FTS5 string matches as a substring (case-folded).
-        where.push('seq IN (SELECT rowid FROM records_search WHERE records_search MATCH ?)');
+        where.push('subject_id IN (SELECT rowid FROM subjects_search WHERE subjects_search MATCH ?)');
         params.push(`"${needle.replace(/"/g, '""')}"`);
       } else {
-        where.push('instr(search_text, ?) > 0');
+        where.push('subject_id IN (SELECT id FROM record_subjects WHERE instr(search_text, ?) > 0)');
         params.push(needle);
       }
     }
@@ -357,18 +382,26 @@ export class SqliteStateStore implements StateStore {
     };
   }
 
-  private upsertLinkRow(link: LinkInput): Link {
+  private upsertLinkRow(link: LinkInput): void {
     const guid = normalizeObjectGuid(link.objectGuid);
+    // The usual case in a full cycle: the object is still in step, so only the times change, and
+    // the values (~1 KB of JSON, which the hash stands for) are neither serialized nor rewritten.
+    const confirmed = this.run(`UPDATE object_links SET applied_at = ?, updated_at = ?
+      WHERE entra_id = ? AND object_guid = ? AND domain = ? AND dn = ? AND values_hash = ? AND (applied_values IS NULL) = ?`,
+    ms(link.appliedAt), ms(this.now()), link.entraId, guid, link.domain, link.dn, link.valuesHash, link.values ? 0 : 1);
+    if (confirmed.changes > 0) return;
     this.run('DELETE FROM object_links WHERE object_guid = ? AND entra_id <> ?', guid, link.entraId);
     this.run(`INSERT INTO object_links (entra_id, object_guid, domain, dn, values_hash, applied_values, applied_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (entra_id) DO UPDATE SET object_guid = excluded.object_guid, domain = excluded.domain, dn = excluded.dn,
         values_hash = excluded.values_hash, applied_values = excluded.applied_values, applied_at = excluded.applied_at, updated_at = excluded.updated_at`,
     link.entraId, guid, link.domain, link.dn, link.valuesHash, link.values ? json(link.values) : null, ms(link.appliedAt), ms(this.now()));
-    return this.toLink(this.get('SELECT * FROM object_links WHERE entra_id = ?', link.entraId)!);
   }
 
   async upsertLink(link: LinkInput): Promise<Link> {
-    return this.write('saving a link', () => this.upsertLinkRow(link));
+    return this.write('saving a link', () => {
+      this.upsertLinkRow(link);
+      return this.toLink(this.get('SELECT * FROM object_links WHERE entra_id = ?', link.entraId)!);
+    });
   }
 
   async getLink(entraId: string): Promise<Link | null> {
@@ -791,11 +824,18 @@ export class SqliteStateStore implements StateStore {
   async pruneRecords(olderThan: Date): Promise<PruneResult> {
     const t = ms(olderThan);
     return this.write('pruning', () => ({
-      records: this.run('DELETE FROM provisioning_records WHERE activity_at < ?', t).changes,
+      records: this.pruneRecordRows(t),
       drift: this.run('DELETE FROM drift WHERE detected_at < ?', t).changes,
       controls: this.run('DELETE FROM control_requests WHERE taken_at IS NOT NULL AND taken_at < ?', t).changes,
       intents: this.run("DELETE FROM write_intents WHERE status <> 'pending' AND resolved_at < ?", t).changes,
     }));
+  }
+
+  /** Deletes the records before `t`, then the subjects no record names any more. */
+  private pruneRecordRows(t: number): number {
+    const { changes } = this.run('DELETE FROM provisioning_records WHERE activity_at < ?', t);
+    if (changes > 0) this.run('DELETE FROM record_subjects WHERE NOT EXISTS (SELECT 1 FROM provisioning_records r WHERE r.subject_id = record_subjects.id)');
+    return changes;
   }
 
   async close(): Promise<void> {

@@ -156,7 +156,11 @@ export interface LinkInput {
   objectGuid: ObjectGuidInput;
   domain: string;
   dn: string;
-  /** Hash of the last applied values (the engine's `hashAppliedValues`); the store only keeps it. */
+  /**
+   * Hash of the last applied values (the engine's `hashAppliedValues`). It stands for `values`:
+   * an upsert that changes neither it, the object, nor whether values are kept only updates the
+   * times (a full cycle confirms every object in step).
+   */
   valuesHash: string;
   /** The last applied values themselves (for drift detection); optional. */
   values?: AttributeValueMap | null;
