@@ -4,13 +4,9 @@
  * is visible in AD is measured by reading the object every 100 ms. Run at the default interval
  * and at 15 s. Target: p95 ≤ interval + 10 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createInterface } from 'node:readline';
-import { parse, stringify } from 'yaml';
-import { cliLauncher } from '../../lab/package-root.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../../src/config/config-schema.js';
 import { seedDistinguishedNames } from '../../lab/directory/directory-seed.js';
 import { LdapDirectory } from '../../src/directory/ldap-directory.js';
@@ -18,6 +14,7 @@ import { benchLab, labSizeFor } from '../bench-lab.js';
 import { emulatorAdmin } from '../emulator-admin.js';
 import { engineSync } from '../engine-run.js';
 import { machine, type ResultRow, type ScenarioResult } from '../report.js';
+import { serviceConfig, startService } from '../service-process.js';
 import { quantile } from '../statistics.js';
 import type { ScenarioOptions } from './scenario.js';
 
@@ -44,14 +41,7 @@ export async function latency(options: ScenarioOptions): Promise<ScenarioResult>
   const dns = new Map(lab.writable.map((u) => [u.entraId, guidByDn.get(seededDns.get(u.key)!.dn.toLowerCase())]));
   try {
     for (const intervalSeconds of options.sizes) {
-      const runDir = join(facts.dir, `latency-${intervalSeconds}s`);
-      await rm(runDir, { recursive: true, force: true });
-      await mkdir(runDir, { recursive: true });
-      const config = parse(await readFile(facts.engineConfigFile, 'utf8')) as Record<string, Record<string, unknown>>;
-      config.service = { ...config.service, intervalSeconds, stateFile: join(runDir, 'state.db'), http: { host: '127.0.0.1', port: 0 } };
-      config.log = { file: join(runDir, 'provisioning-log.jsonl') };
-      const configFile = join(runDir, 'exo-writeback.yaml');
-      await writeFile(configFile, stringify(config), { mode: 0o600 });
+      const configFile = await serviceConfig(facts, join(facts.dir, `latency-${intervalSeconds}s`), intervalSeconds);
 
       options.log(`[service] exo-writeback run, interval ${intervalSeconds} s; waiting for its first full cycle`);
       const service = startService(configFile);
@@ -92,38 +82,6 @@ export async function latency(options: ScenarioOptions): Promise<ScenarioResult>
     await directory.close();
   }
   return { scenario: 'latency', startedAt: new Date().toISOString(), machine: machine(), rows, details };
-}
-
-/** The running service, watched through its JSON log lines. */
-function startService(configFile: string) {
-  const child: ChildProcess = spawn(process.execPath, [cliLauncher(), 'run', '--config', configFile, '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const cycles: Array<{ kind: string; durationMs: number; updated: number }> = [];
-  const waiters: Array<{ kind: string; resolve: () => void }> = [];
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the service exited (${code}): ${stderr}`))));
-  exited.catch(() => undefined);
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let entry: { msg?: string; kind?: string; durationMs?: number; updated?: number };
-    try {
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      return;
-    }
-    if (entry.msg !== 'cycle finished' || !entry.kind) return;
-    cycles.push({ kind: entry.kind, durationMs: entry.durationMs ?? NaN, updated: entry.updated ?? 0 });
-    for (const waiter of waiters.splice(0).filter((w) => w.kind === entry.kind)) waiter.resolve();
-  });
-  return {
-    cycles: () => cycles,
-    cycleFinished: (kind: string) => Promise.race([new Promise<void>((resolve) => waiters.push({ kind, resolve })), exited]),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
 }
 
 function pick<T>(items: readonly T[], count: number): T[] {
