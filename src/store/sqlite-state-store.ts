@@ -384,12 +384,12 @@ export class SqliteStateStore implements StateStore {
 
   private upsertLinkRow(link: LinkInput): void {
     const guid = normalizeObjectGuid(link.objectGuid);
-    // The usual case in a full cycle: the object is still in step, so only the times change, and
-    // the values (~1 KB of JSON, which the hash stands for) are neither serialized nor rewritten.
-    const confirmed = this.run(`UPDATE object_links SET applied_at = ?, updated_at = ?
+    // The usual case in a full cycle: the object is still in step, and its link stays as it is —
+    // not even its times are rewritten: a full cycle would otherwise rewrite every link's page.
+    const unchanged = this.get(`SELECT 1 FROM object_links
       WHERE entra_id = ? AND object_guid = ? AND domain = ? AND dn = ? AND values_hash = ? AND (applied_values IS NULL) = ?`,
-    ms(link.appliedAt), ms(this.now()), link.entraId, guid, link.domain, link.dn, link.valuesHash, link.values ? 0 : 1);
-    if (confirmed.changes > 0) return;
+    link.entraId, guid, link.domain, link.dn, link.valuesHash, link.values ? 0 : 1);
+    if (unchanged) return;
     this.run('DELETE FROM object_links WHERE object_guid = ? AND entra_id <> ?', guid, link.entraId);
     this.run(`INSERT INTO object_links (entra_id, object_guid, domain, dn, values_hash, applied_values, applied_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (entra_id) DO UPDATE SET object_guid = excluded.object_guid, domain = excluded.domain, dn = excluded.dn,

@@ -158,12 +158,14 @@ export interface LinkInput {
   dn: string;
   /**
    * Hash of the last applied values (the engine's `hashAppliedValues`). It stands for `values`:
-   * an upsert that changes neither it, the object, nor whether values are kept only updates the
-   * times (a full cycle confirms every object in step).
+   * an upsert that changes neither it, the object, its DN, its domain, nor whether values are kept
+   * changes nothing — the link keeps the time its values were first applied or found in AD (a
+   * full cycle confirms every object in step, and rewriting each link would cost it a page write).
    */
   valuesHash: string;
   /** The last applied values themselves (for drift detection); optional. */
   values?: AttributeValueMap | null;
+  /** When these values were applied (written, or first found in AD); kept while the object stays in step. */
   appliedAt: Date;
 }
 
