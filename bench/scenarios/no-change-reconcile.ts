@@ -4,12 +4,12 @@
  * - engine: `exo-writeback sync` (a full cycle, process start included);
  * - reference: the larger of a raw paged `ldapsearch` of the same attributes over the domain, and a
  *   raw fetch of every emulator page (Get-Mailbox and Graph users) with the same `$select`.
- * Target: engine / reference ≤ 1.5. A further row measures the same for the running service
- * (`exo-writeback run`), whose full cycles also commit every object's record and link to the
- * state file, and how much each cycle grows that file. A second row sets the engine's cycle beside the machine's CPU
+ * Target: engine / reference ≤ 1.5. A second row sets the engine's cycle beside the machine's CPU
  * floor for it: all the CPU the cycle cost (engine, DC, bridge, emulator) spread over the cores.
- * With `--baseline`, another build's engine runs in turns with this one and a further row compares
- * the two.
+ * A third measures the running service (`exo-writeback run`), whose full cycles also commit every
+ * object's record and link to the state file, against the same reference and target, and how much
+ * each of its cycles grows that file. With `--baseline`, another build's engine runs `sync` in
+ * turns with this one and further rows compare the two.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
