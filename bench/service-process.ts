@@ -13,6 +13,7 @@ import type { LabFacts } from '../lab/lab-facts.js';
 
 /** A cycle the service reported (`cycle finished`). */
 export interface ServiceCycle {
+  cycleId: string;
   kind: string;
   durationMs: number;
   updated: number;
@@ -44,14 +45,14 @@ export function startService(configFile: string) {
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the service exited (${code}): ${stderr}`))));
   exited.catch(() => undefined);
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    let entry: { msg?: string; kind?: string; durationMs?: number; updated?: number; unchanged?: number };
+    let entry: { msg?: string; cycleId?: string; kind?: string; durationMs?: number; updated?: number; unchanged?: number };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
       return;
     }
     if (entry.msg !== 'cycle finished' || !entry.kind) return;
-    const cycle = { kind: entry.kind, durationMs: entry.durationMs ?? NaN, updated: entry.updated ?? 0, unchanged: entry.unchanged ?? 0 };
+    const cycle = { cycleId: entry.cycleId ?? '', kind: entry.kind, durationMs: entry.durationMs ?? NaN, updated: entry.updated ?? 0, unchanged: entry.unchanged ?? 0 };
     cycles.push(cycle);
     for (const waiter of waiters.splice(0).filter((w) => w.kind === entry.kind)) waiter.resolve(cycle);
   });

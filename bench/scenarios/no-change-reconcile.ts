@@ -8,8 +8,9 @@
  * floor for it: all the CPU the cycle cost (engine, DC, bridge, emulator) spread over the cores.
  * A third measures the running service (`exo-writeback run`), whose full cycles also commit every
  * object's record and link to the state file, against the same reference and target, and how much
- * each of its cycles grows that file. With `--baseline`, another build's engine runs `sync` in
- * turns with this one and further rows compare the two.
+ * each of its cycles grows that file; a fourth sets it beside reading AD and then storing its
+ * records with SQL alone. With `--baseline`, another build's engine runs `sync` in turns with this
+ * one and further rows compare the two.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +125,14 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       engine: s.median / 1000, reference: reference / 1000, ratio: s.median / reference, unit: 's', target: '≤ 1.5', met: s.median / reference <= 1.5,
       notes: `median of ${options.runs} cycles of a running \`exo-writeback run\` (no process start; each object's record, link and cleared retry committed to the state file a page at a time); its first full cycle ${(service.first.durationMs / 1000).toFixed(2)} s; the state file grew ${(summarise(service.grownBytes).median / 1048576).toFixed(1)} MiB a cycle, ${perObjectKiB.toFixed(1)} KiB an in-scope object`,
     });
-    details[`n${inScope}-service`] = { first: service.first, forced: service.forced, stateFileGrowthBytes: service.grownBytes };
+    const inserts = summarise(service.rawInsertMs);
+    const floor = l.median + inserts.median;
+    rows.push({
+      case: `${summary?.inScope ?? inScope} in scope: the service's full cycle against reading AD, then storing its records`,
+      engine: s.median / 1000, reference: floor / 1000, ratio: s.median / floor, unit: 's', target: '—', met: null,
+      notes: `reference: the paged ldapsearch (${(l.median / 1000).toFixed(2)} s) plus inserting the cycle's ${service.rawInsertRows} records again into the same state file with SQL alone, a page of 1,000 a transaction (${(inserts.median / 1000).toFixed(2)} s, median of ${options.runs}) — a floor for a cycle that must read the directory and keep a record per object`,
+    });
+    details[`n${inScope}-service`] = { first: service.first, forced: service.forced, stateFileGrowthBytes: service.grownBytes, rawInsertMs: service.rawInsertMs, rawInsertRows: service.rawInsertRows };
     if (options.baseline) {
       const name = `${summary?.inScope ?? inScope} in scope`;
       rows.push(baselineRow(name, engineMs, baselineMs, 's', options.baseline), baselineRow(`${name}: peak RSS`, rss, baselineRss, 'MiB', options.baseline));
@@ -138,15 +146,16 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
  * object), then `runs` full cycles forced with `exo-writeback restart`, each what the daily
  * reconcile does. Reports those cycles and how much each grew the state file.
  */
-async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first: ServiceCycle; forced: ServiceCycle[]; grownBytes: number[] }> {
+async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first: ServiceCycle; forced: ServiceCycle[]; grownBytes: number[]; rawInsertMs: number[]; rawInsertRows: number }> {
   // A long interval: no incremental cycle runs in between (a control request wakes it within 1 s).
   const configFile = await serviceConfig(facts, join(facts.dir, 'no-change-service'), 3600);
   const stateFile = join(facts.dir, 'no-change-service', 'state.db');
   const service = startService(configFile);
+  let first: ServiceCycle;
+  const forced: ServiceCycle[] = [];
+  const grownBytes: number[] = [];
   try {
-    const first = await service.cycleFinished('full');
-    const forced: ServiceCycle[] = [];
-    const grownBytes: number[] = [];
+    first = await service.cycleFinished('full');
     for (let run = 1; run <= runs; run++) {
       const before = stateFileBytes(stateFile);
       const finished = service.cycleFinished('full');
@@ -157,9 +166,45 @@ async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first
       forced.push(cycle);
       grownBytes.push(stateFileBytes(stateFile) - before);
     }
-    return { first, forced, grownBytes };
   } finally {
     await service.stop();
+  }
+  // With the service stopped: each forced cycle's records inserted again, raw.
+  const inserted = forced.map((cycle) => insertRecordsAgain(stateFile, cycle.cycleId));
+  return { first, forced, grownBytes, rawInsertMs: inserted.map((i) => i.ms), rawInsertRows: inserted[0]?.rows ?? 0 };
+}
+
+/**
+ * Inserts the records of `cycleId` once more into the state file (new ids, same columns), with
+ * SQL alone, in transactions of 1,000 as the service commits them, on the store's settings (WAL,
+ * `synchronous=FULL`). Only the inserts are timed; the rows are read a page at a time in between.
+ */
+function insertRecordsAgain(path: string, cycleId: string): { ms: number; rows: number } {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    type Row = { seq: number; id: string; activity_at: number; status: string; action: string; dry_run: number; subject_id: number; record: string };
+    const page = db.prepare('SELECT seq, id, activity_at, status, action, dry_run, subject_id, record FROM provisioning_records WHERE cycle_id = ? AND seq > ? ORDER BY seq LIMIT 1000');
+    const insert = db.prepare('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, subject_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const again = `${cycleId}-again`;
+    const write = db.transaction((rows: Row[]) => {
+      for (const r of rows) insert.run(`${r.id}-again`, again, r.activity_at, r.status, r.action, r.dry_run, r.subject_id, r.record);
+    });
+    let ms = 0;
+    let count = 0;
+    for (let after = 0; ;) {
+      const rows = page.all(cycleId, after) as Row[];
+      if (rows.length === 0) break;
+      const started = performance.now();
+      write.immediate(rows);
+      ms += performance.now() - started;
+      count += rows.length;
+      after = rows[rows.length - 1]!.seq;
+    }
+    return { ms, rows: count };
+  } finally {
+    db.close();
   }
 }
 
