@@ -54,7 +54,12 @@ export function startService(configFile: string) {
     if (entry.msg !== 'cycle finished' || !entry.kind) return;
     const cycle = { cycleId: entry.cycleId ?? '', kind: entry.kind, durationMs: entry.durationMs ?? NaN, updated: entry.updated ?? 0, unchanged: entry.unchanged ?? 0 };
     cycles.push(cycle);
-    for (const waiter of waiters.splice(0).filter((w) => w.kind === entry.kind)) waiter.resolve(cycle);
+    // Those waiting for another kind keep waiting.
+    const waiting = waiters.splice(0);
+    for (const waiter of waiting) {
+      if (waiter.kind === entry.kind) waiter.resolve(cycle);
+      else waiters.push(waiter);
+    }
   });
   return {
     cycles: () => cycles,
