@@ -302,18 +302,15 @@ function anchorDetails(anchors: { immutableId: Buffer | null; sid: string | null
 }
 
 /**
- * {@link anchorDetails} and what matched, written out as one literal: spreading the anchors into a
- * new object cost ~2 µs a mailbox, more than the rest of the matching step.
+ * {@link anchorDetails} and what matched. Added to, not spread into a new object: the spread cost
+ * ~2 µs a mailbox, more than the rest of the matching step; three assignments cost what a literal does.
  */
 function matchedDetails(anchors: { immutableId: Buffer | null; sid: string | null; externalDirectoryObjectId: string | null }, anchor: string, target: DirectoryObject): Record<string, string> {
-  return {
-    ImmutableId: anchors.immutableId ? anchors.immutableId.toString('base64') : '',
-    Sid: anchors.sid ?? '',
-    ExternalDirectoryObjectId: anchors.externalDirectoryObjectId ?? '',
-    MatchedAnchor: anchor,
-    distinguishedName: target.distinguishedName,
-    objectGUID: guidToString(target.objectGuid),
-  };
+  const details = anchorDetails(anchors);
+  details.MatchedAnchor = anchor;
+  details.distinguishedName = target.distinguishedName;
+  details.objectGUID = guidToString(target.objectGuid);
+  return details;
 }
 
 function directoryFailure(error: unknown): ObjectFailure {

@@ -8,7 +8,6 @@ import type { FailureCode } from '../core/object-failure.js';
 import type { SkipReason } from '../core/scoping.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
 import { readAhead } from '../async/read-ahead.js';
-import { parseCloudMailbox } from '../core/cloud-mailbox.js';
 import { DomainSnapshots } from './domain-snapshots.js';
 import { preparePages, type PreparedPage } from './prepared-pages.js';
 import type { MailboxSource, ProvisioningLogSink, ServedDomain, UserSource } from './engine-ports.js';
@@ -219,7 +218,8 @@ export function countCloudSideSkips(page: PreparedPage, summary: SyncSummary, in
     if (!include(i)) return;
     const reason = page.cloudSkips[i] ?? null;
     if (reason === null) {
-      rest.push({ record, parsed: page.parsed[i] ?? parseCloudMailbox(record) });
+      // Parsed for every mailbox not skipped on the cloud side (see PreparedPage.parsed).
+      rest.push({ record, parsed: page.parsed[i]! });
       return;
     }
     summary.mailboxesRead++;
