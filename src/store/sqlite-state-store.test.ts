@@ -40,14 +40,14 @@ async function createAt(path: string, migrations?: readonly Migration[]): Promis
   await SqliteStateStore.open({ path, ...(migrations ? { migrations } : {}) }).close();
 }
 
-const EXTRA: Migration = { version: 4, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
+const EXTRA: Migration = { version: 5, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); CREATE INDEX extra_id ON extra (id);' };
 
 describe('SqliteStateStore: opening and migrations', () => {
   it('creates the file (0600) and applies every migration on an empty database, recording each', async () => {
     const path = tempPath();
     const clock = new ManualClock();
     const store = SqliteStateStore.open({ path, clock: clock.now });
-    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial', '002-read-plans', '003-record-subjects'] });
+    expect(store.migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001-initial', '002-read-plans', '003-record-subjects', '004-record-bodies'] });
     expect(store.journalMode()).toBe('wal');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     await store.close();
@@ -56,11 +56,12 @@ describe('SqliteStateStore: opening and migrations', () => {
       { version: 1, name: 'initial', applied_at: clock.now().getTime() },
       { version: 2, name: 'read-plans', applied_at: clock.now().getTime() },
       { version: 3, name: 'record-subjects', applied_at: clock.now().getTime() },
+      { version: 4, name: 'record-bodies', applied_at: clock.now().getTime() },
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'subjects_search_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'read_plans', 'record_subjects', 'schema_migrations',
+    expect(tables).toEqual(['control_requests', 'cycles', 'drift', 'object_failures', 'object_links', 'provisioning_records', 'quarantine', 'read_plans', 'record_bodies', 'record_subjects', 'schema_migrations',
       'service_state', 'staged_cycles', 'staged_items', 'subjects_search', 'undo_journal', 'watermarks', 'write_intents']);
     db.close();
   });
@@ -83,18 +84,18 @@ describe('SqliteStateStore: opening and migrations', () => {
   it('upgrades an older store in order, in one transaction, and rolls a failing migration back entirely', async () => {
     const path = tempPath();
     await createAt(path);
-    const broken: Migration = { version: 4, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
+    const broken: Migration = { version: 5, name: 'broken', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);' };
     expect(() => SqliteStateStore.open({ path, migrations: [...MIGRATIONS, broken] })).toThrow(StateStoreError);
     let db = raw(path);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 4 });
     db.close();
 
     const upgraded = SqliteStateStore.open({ path, migrations: [...MIGRATIONS, EXTRA] });
-    expect(upgraded.migration).toEqual({ from: 3, to: 4, applied: ['004-extra'] });
+    expect(upgraded.migration).toEqual({ from: 4, to: 5, applied: ['005-extra'] });
     await upgraded.close();
     db = raw(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 1 });
     db.close();
   });
@@ -119,7 +120,7 @@ describe('SqliteStateStore: opening and migrations', () => {
     await first.startCycle({ kind: 'full', dryRun: false, id: 'before-upgrade' });
     await first.close();
     const upgraded = SqliteStateStore.open({ path });
-    expect(upgraded.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: ['002-read-plans', '003-record-subjects'] });
+    expect(upgraded.migration).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION, applied: ['002-read-plans', '003-record-subjects', '004-record-bodies'] });
     expect((await upgraded.getCycle('before-upgrade'))?.kind).toBe('full');
     await upgraded.saveReadPlan('dc', ['42']);
     expect(await upgraded.readPlan('dc')).toEqual(['42']);
@@ -137,7 +138,7 @@ describe('SqliteStateStore: opening and migrations', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(StateStoreVersionTooNew);
-    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 4, knownVersion: LATEST_SCHEMA_VERSION, path });
+    expect(error).toMatchObject({ code: 'StateStoreTooNew', fileVersion: 5, knownVersion: LATEST_SCHEMA_VERSION, path });
     expect((error as Error).message).toContain('newer version');
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
@@ -205,7 +206,7 @@ describe('SqliteStateStore: sharing the file', () => {
     const path = tempPath();
     const a = SqliteStateStore.open({ path });
     const b = SqliteStateStore.open({ path });
-    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial', '002-read-plans', '003-record-subjects'], []]);
+    expect([a.migration.applied, b.migration.applied]).toEqual([['001-initial', '002-read-plans', '003-record-subjects', '004-record-bodies'], []]);
     await a.close();
     await b.close();
   });
@@ -249,7 +250,7 @@ describe('SqliteStateStore: sharing the file', () => {
     for (const r of [ashley, again]) insert.run(r.id, r.cycleId, Date.parse(r.activityDateTime), r.provisioningStatusInfo.status, r.provisioningAction, recordSearchText(r), JSON.stringify(r));
     db.close();
     const upgraded = SqliteStateStore.open({ path });
-    expect(upgraded.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: ['003-record-subjects'] });
+    expect(upgraded.migration).toEqual({ from: 2, to: LATEST_SCHEMA_VERSION, applied: ['003-record-subjects', '004-record-bodies'] });
     expect(await upgraded.getRecord(ashley.id)).toEqual(ashley);
     expect((await upgraded.queryRecords({ user: 'taylor' })).records.map((r) => r.id).sort()).toEqual([ashley.id, again.id].sort());
     expect((await upgraded.queryRecords({ user: 'as' })).total).toBe(2);
@@ -260,6 +261,84 @@ describe('SqliteStateStore: sharing the file', () => {
     expect(db.prepare('SELECT count(*) AS n FROM record_subjects').get()).toEqual({ n: 1 });
     expect(db.prepare("SELECT count(*) AS n FROM pragma_table_info('provisioning_records') WHERE name = 'search_text'").get()).toEqual({ n: 0 });
     expect(() => db.prepare("UPDATE provisioning_records SET status = 'x'").run()).toThrow(/immutable/);
+    db.close();
+  });
+});
+
+describe('SqliteStateStore: record bodies', () => {
+  const ashleyAt = (at: string, options: { cycleId?: string; update?: boolean } = {}) =>
+    makeRecord({ cycleId: options.cycleId ?? 'c', at: new Date(at), ...(options.update ? { update: true } : {}) });
+
+  it('stores a body once for every record that has it, and gives each record back whole, in field order', async () => {
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path });
+    const inStep = [ashleyAt('2026-01-01T00:00:00Z'), ashleyAt('2026-01-02T00:00:00Z', { cycleId: 'd' }), ashleyAt('2026-01-03T00:00:00Z', { cycleId: 'e' })];
+    const changed = ashleyAt('2026-01-04T00:00:00Z', { update: true });
+    await store.append([...inStep, changed]);
+    for (const record of [...inStep, changed]) expect(JSON.stringify(await store.getRecord(record.id))).toBe(JSON.stringify(record));
+    const page = await store.queryRecords({ order: 'asc' });
+    expect(page.records.map((r) => JSON.stringify(r))).toEqual([...inStep, changed].map((r) => JSON.stringify(r)));
+    const streamed: string[] = [];
+    for await (const r of store.streamRecords({ order: 'asc', user: 'ashley' })) streamed.push(JSON.stringify(r));
+    expect(streamed).toEqual(page.records.map((r) => JSON.stringify(r)));
+    await store.close();
+    const db = raw(path);
+    expect(db.prepare('SELECT count(*) AS n FROM record_bodies').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT count(DISTINCT body_id) AS n FROM provisioning_records WHERE id IN (?, ?, ?)').get(...inStep.map((r) => r.id))).toEqual({ n: 1 });
+    expect(() => db.prepare("UPDATE record_bodies SET body = '{}'").run()).toThrow(/immutable/);
+    db.close();
+  });
+
+  it('prunes the bodies no record names any more, and keeps a body a newer record still shares', async () => {
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path });
+    const old = ashleyAt('2026-01-01T00:00:00Z');
+    const oldChange = ashleyAt('2026-01-02T00:00:00Z', { update: true });
+    const kept = ashleyAt('2026-02-01T00:00:00Z');
+    await store.append([old, oldChange, kept]);
+    expect((await store.pruneRecords(new Date('2026-01-15T00:00:00Z'))).records).toBe(2);
+    expect(JSON.stringify(await store.getRecord(kept.id))).toBe(JSON.stringify(kept));
+    await store.close();
+    const db = raw(path);
+    expect(db.prepare('SELECT count(*) AS n FROM record_bodies').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('moves the records of a schema-3 store into envelopes and bodies of their own (004-record-bodies), whole and in order', async () => {
+    const path = tempPath();
+    const old = SqliteStateStore.open({ path, migrations: MIGRATIONS.slice(0, 3) });
+    await old.close();
+    const first = ashleyAt('2026-01-01T00:00:00Z');
+    const second = ashleyAt('2026-01-02T00:00:00Z');
+    const pruned = ashleyAt('2026-01-03T00:00:00Z', { update: true });
+    let db = raw(path);
+    // Written as the schema-3 code wrote them: the whole record on each row.
+    const subject = Number(db.prepare('INSERT INTO record_subjects (search_text) VALUES (?)').run(recordSearchText(first)).lastInsertRowid);
+    const insert = db.prepare('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, subject_id, record) VALUES (?, ?, ?, ?, ?, 0, ?, ?)');
+    for (const r of [first, second, pruned]) insert.run(r.id, r.cycleId, Date.parse(r.activityDateTime), r.provisioningStatusInfo.status, r.provisioningAction, subject, JSON.stringify(r));
+    db.prepare('DELETE FROM provisioning_records WHERE id = ?').run(pruned.id);
+    db.close();
+
+    const upgraded = SqliteStateStore.open({ path });
+    expect(upgraded.migration).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION, applied: ['004-record-bodies'] });
+    expect(JSON.stringify(await upgraded.getRecord(first.id))).toBe(JSON.stringify(first));
+    expect((await upgraded.queryRecords({ user: 'taylor', order: 'asc' })).records.map((r) => JSON.stringify(r))).toEqual([first, second].map((r) => JSON.stringify(r)));
+    const next = ashleyAt('2026-01-04T00:00:00Z');
+    const again = ashleyAt('2026-01-05T00:00:00Z');
+    await upgraded.append([next, again]);
+    expect(JSON.stringify(await upgraded.getRecord(again.id))).toBe(JSON.stringify(again));
+    await upgraded.close();
+
+    db = raw(path);
+    // Carried-over bodies are not shared (no hash); new ones are.
+    expect(db.prepare('SELECT count(*) AS n, count(hash) AS hashed FROM record_bodies').get()).toEqual({ n: 3, hashed: 1 });
+    // The sequence goes on after the pruned record's.
+    const seqs = db.prepare('SELECT id, seq FROM provisioning_records ORDER BY seq').all() as Array<{ id: string; seq: number }>;
+    expect(seqs.map((r) => r.id)).toEqual([first.id, second.id, next.id, again.id]);
+    expect(seqs[2]!.seq).toBe(4);
+    expect(db.prepare("SELECT count(*) AS n FROM pragma_table_info('provisioning_records') WHERE name = 'record'").get()).toEqual({ n: 0 });
+    expect(() => db.prepare("UPDATE provisioning_records SET status = 'x'").run()).toThrow(/immutable/);
+    expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     db.close();
   });
 });

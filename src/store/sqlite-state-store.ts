@@ -24,6 +24,7 @@ import type { AttributeChange } from '../core/attribute-change.js';
 import { guidToBytes, guidToString } from '../core/guid.js';
 import type { ProvisioningRecord } from '../core/provisioning-record.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { joinRecord, splitRecord, type SplitRecord } from './record-body.js';
 import { migrate, type MigrationResult } from './sqlite-migrate.js';
 import { StateStoreConflict, StateStoreError, StateStoreNotFound, StateStoreUnavailable, toStateStoreError } from './state-store-errors.js';
 import type {
@@ -47,6 +48,13 @@ export interface SqliteStateStoreOptions {
 type Row = Record<string, unknown>;
 
 const RECORD_PAGE = 500;
+
+/** A record's row joined with its body; {@link toRecord} makes the record of it. */
+interface StoredRecordRow { id: string; cycle_id: string; envelope: string; body: string }
+const RECORD_COLUMNS = 'r.id AS id, r.cycle_id AS cycle_id, r.envelope AS envelope, b.body AS body';
+/** Filters name the record row's columns unqualified: of those, the body table shares only `id`. */
+const RECORD_FROM = 'FROM provisioning_records r JOIN record_bodies b ON b.id = r.body_id';
+const toRecord = (row: StoredRecordRow): ProvisioningRecord => joinRecord(row.id, row.cycle_id, row.envelope, row.body);
 
 /** Prepared statements kept at most (the store's own SQL is far fewer; filtered queries vary). */
 const MAX_CACHED_STATEMENTS = 200;
@@ -294,14 +302,22 @@ export class SqliteStateStore implements StateStore {
     const activity = Date.parse(record.activityDateTime);
     if (!Number.isFinite(activity)) throw new RangeError(`record ${record.id}: activityDateTime ${JSON.stringify(record.activityDateTime)} is not a date`);
     if (this.get('SELECT 1 FROM provisioning_records WHERE id = ?', record.id)) throw this.conflict(`a provisioning record with id ${record.id} exists already (records are immutable)`);
-    this.run('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, subject_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      record.id, record.cycleId, activity, record.provisioningStatusInfo.status, record.provisioningAction, record.dryRun ? 1 : 0, this.subjectId(recordSearchText(record)), json(record));
+    const split = splitRecord(record);
+    this.run('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, subject_id, body_id, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      record.id, record.cycleId, activity, record.provisioningStatusInfo.status, record.provisioningAction, record.dryRun ? 1 : 0,
+      this.subjectId(recordSearchText(record)), this.bodyId(split), split.envelope);
   }
 
   /** The subject with this search text, added (and indexed for search) when new. */
   private subjectId(searchText: string): number {
     const found = this.get<{ id: number }>('SELECT id FROM record_subjects WHERE search_text = ?', searchText);
     return found ? found.id : Number(this.run('INSERT INTO record_subjects (search_text) VALUES (?)', searchText).lastInsertRowid);
+  }
+
+  /** The stored body with this record's hash, added when new. */
+  private bodyId(split: SplitRecord): number {
+    const found = this.get<{ id: number }>('SELECT id FROM record_bodies WHERE hash = ?', split.hash);
+    return found ? found.id : Number(this.run('INSERT INTO record_bodies (hash, body) VALUES (?, ?)', split.hash, split.body).lastInsertRowid);
   }
 
   async append(records: readonly ProvisioningRecord[]): Promise<void> {
@@ -338,16 +354,16 @@ export class SqliteStateStore implements StateStore {
       const { where, params } = this.recordFilter(query);
       const order = query.order === 'asc' ? 'ASC' : 'DESC';
       const total = this.get<{ n: number }>(`SELECT count(*) AS n FROM provisioning_records ${where}`, ...params)!.n;
-      const rows = this.all<{ record: string }>(`SELECT record FROM provisioning_records ${where} ORDER BY activity_at ${order}, seq ${order} LIMIT ? OFFSET ?`,
+      const rows = this.all<StoredRecordRow>(`SELECT ${RECORD_COLUMNS} ${RECORD_FROM} ${where} ORDER BY activity_at ${order}, seq ${order} LIMIT ? OFFSET ?`,
         ...params, query.limit ?? 100, query.offset ?? 0);
-      return { records: rows.map((r) => parse<ProvisioningRecord>(r.record)), total };
+      return { records: rows.map(toRecord), total };
     });
   }
 
   async *streamRecords(query: Omit<RecordQuery, 'limit' | 'offset'> = {}): AsyncIterable<ProvisioningRecord> {
     const { where, params } = this.recordFilter(query);
     const asc = query.order === 'asc';
-    type Row = { seq: number; activity_at: number; record: string };
+    type Row = StoredRecordRow & { seq: number; activity_at: number };
     let after: { at: number; seq: number } | null = null;
     for (;;) {
       const cursor: { at: number; seq: number } | null = after;
@@ -355,10 +371,10 @@ export class SqliteStateStore implements StateStore {
         const keyset = cursor ? `${where ? `${where} AND` : 'WHERE'} (activity_at, seq) ${asc ? '>' : '<'} (?, ?)` : where;
         const dir = asc ? 'ASC' : 'DESC';
         return this.all<Row>(
-          `SELECT seq, activity_at, record FROM provisioning_records ${keyset} ORDER BY activity_at ${dir}, seq ${dir} LIMIT ?`,
+          `SELECT seq, activity_at, ${RECORD_COLUMNS} ${RECORD_FROM} ${keyset} ORDER BY activity_at ${dir}, seq ${dir} LIMIT ?`,
           ...params, ...(cursor ? [cursor.at, cursor.seq] : []), RECORD_PAGE);
       });
-      for (const row of page) yield parse<ProvisioningRecord>(row.record);
+      for (const row of page) yield toRecord(row);
       if (page.length < RECORD_PAGE) return;
       const last: Row = page[page.length - 1]!;
       after = { at: last.activity_at, seq: last.seq };
@@ -367,8 +383,8 @@ export class SqliteStateStore implements StateStore {
 
   async getRecord(id: string): Promise<ProvisioningRecord | null> {
     return this.read('reading a provisioning record', () => {
-      const row = this.get<{ record: string }>('SELECT record FROM provisioning_records WHERE id = ?', id);
-      return row ? parse<ProvisioningRecord>(row.record) : null;
+      const row = this.get<StoredRecordRow>(`SELECT ${RECORD_COLUMNS} ${RECORD_FROM} WHERE r.id = ?`, id);
+      return row ? toRecord(row) : null;
     });
   }
 
@@ -706,12 +722,18 @@ export class SqliteStateStore implements StateStore {
   }
 
   async commitObjectResults(inputs: readonly CommitObjectResultInput[]): Promise<CommitObjectResult[]> {
-    return this.write('committing object results', () => inputs.map((input) => this.commitOne(input)));
+    // A batch is one transaction, in which no cycle finishes: each cycle is checked once, not per object.
+    const openCycles = new Map<string, Row>();
+    return this.write('committing object results', () => inputs.map((input) => this.commitOne(input, openCycles)));
   }
 
-  private commitOne(input: CommitObjectResultInput): CommitObjectResult {
+  private commitOne(input: CommitObjectResultInput, openCycles?: Map<string, Row>): CommitObjectResult {
     const { cycleId, record } = input;
-    const cycle = this.openCycleRow(cycleId, 'object results');
+    let cycle = openCycles?.get(cycleId);
+    if (!cycle) {
+      cycle = this.openCycleRow(cycleId, 'object results');
+      openCycles?.set(cycleId, cycle);
+    }
     if (record.cycleId !== cycleId) throw this.conflict(`record ${record.id} belongs to cycle ${record.cycleId}, not ${cycleId}`);
     if (input.clearFailure !== undefined && input.failure !== undefined) throw this.conflict('an object result cannot both clear and record a failure');
     if (cycle.dry_run === 1 && (input.journal || input.link || input.intentId !== undefined)) {
@@ -831,10 +853,13 @@ export class SqliteStateStore implements StateStore {
     }));
   }
 
-  /** Deletes the records before `t`, then the subjects no record names any more. */
+  /** Deletes the records before `t`, then the subjects and bodies no record names any more. */
   private pruneRecordRows(t: number): number {
     const { changes } = this.run('DELETE FROM provisioning_records WHERE activity_at < ?', t);
-    if (changes > 0) this.run('DELETE FROM record_subjects WHERE NOT EXISTS (SELECT 1 FROM provisioning_records r WHERE r.subject_id = record_subjects.id)');
+    if (changes > 0) {
+      this.run('DELETE FROM record_subjects WHERE NOT EXISTS (SELECT 1 FROM provisioning_records r WHERE r.subject_id = record_subjects.id)');
+      this.run('DELETE FROM record_bodies WHERE NOT EXISTS (SELECT 1 FROM provisioning_records r WHERE r.body_id = record_bodies.id)');
+    }
     return changes;
   }
 

@@ -508,6 +508,14 @@ export function stateStoreContract(name: string, harness: StateStoreHarness): vo
         expect((await store.getLink(ENTRA_A))?.valuesHash).toBe(`h-${ENTRA_A}`);
         expect((await store.getLink(ENTRA_B))?.valuesHash).toBe(`h-${ENTRA_B}`);
         expect(await store.commitObjectResults([])).toEqual([]);
+
+        // Each cycle a batch names is checked: one finished cycle in it refuses the whole batch.
+        await store.startCycle({ kind: 'incremental', dryRun: false, id: 'done' });
+        await store.finishCycle('done', { outcome: 'success', counts: {} });
+        const third = makeRecord({ cycleId: 'c', at: clock.now() });
+        const late = makeRecord({ cycleId: 'done', at: clock.now() });
+        await expect(store.commitObjectResults([{ cycleId: 'c', record: third }, { cycleId: 'done', record: late }])).rejects.toBeInstanceOf(StateStoreConflict);
+        expect(await store.getRecord(third.id)).toBeNull();
       });
 
       it('writes nothing of the record, journal, link, intent, retry state or drift when any part fails', async () => {

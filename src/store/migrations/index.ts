@@ -6,6 +6,7 @@
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-read-plans.js';
 import { migration003 } from './003-record-subjects.js';
+import { migration004 } from './004-record-bodies.js';
 
 export interface Migration {
   /** 1, 2, 3, …: contiguous, in order. */
@@ -15,7 +16,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 
 /** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
