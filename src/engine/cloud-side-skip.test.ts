@@ -9,7 +9,7 @@ import { cloudSideSkip, processMailbox, type ProcessContext } from './process-ma
 /** A context in which anything past the cloud-side scoping ends in a failure, never a skip: no Entra user exists. */
 const context: ProcessContext = {
   domains: [], mapping: { attributeSet: 'standard' } as ProcessContext['mapping'], dryRun: true, cycleId: 'c', jobId: 'j',
-  initiatedBy: { id: 't', displayName: 't', initiatorType: 'system' }, now: () => new Date(0), newId: () => 'id',
+  initiatedBy: { id: 't', displayName: 't', initiatorType: 'system' }, now: () => new Date(0), newId: () => 'id', newRecordId: () => 'record-id',
   lookupUser: () => Promise.resolve(null),
 };
 

@@ -35,7 +35,13 @@ export interface ProcessContext {
   jobId: string;
   initiatedBy: Initiator;
   now: () => Date;
+  /** An id for a change (random). */
   newId: () => string;
+  /**
+   * An id for a provisioning record: time-ordered (UUIDv7), so the state store's index of record
+   * ids grows at its end instead of at random pages (3.3 s less a 100k cycle, docs/performance.md).
+   */
+  newRecordId: () => string;
   /**
    * Plan only: compute the write but do not make it, without marking the record a dry run
    * (the service plans a whole cycle first, for the mass-change guard, then applies).
@@ -102,7 +108,7 @@ export async function processMailbox(record: ExoRecord, ctx: ProcessContext, par
     extra: { failure?: ObjectFailure; modified?: ReturnType<typeof diffAttributes>['modifiedProperties']; action?: 'update' | 'other' } = {},
   ): ProvisioningRecord =>
     buildProvisioningRecord({
-      id: ctx.newId(),
+      id: ctx.newRecordId(),
       changeId: ctx.newId(),
       cycleId: ctx.cycleId,
       jobId: ctx.jobId,

@@ -12,6 +12,7 @@ import { ExoWritebackError } from '../errors/exo-writeback-error.js';
 import type { JournalEntry, StateStore } from '../store/state-store.js';
 import type { ServedDomain } from './engine-ports.js';
 import type { Initiator } from './process-mailbox.js';
+import { newRecordId } from './record-id.js';
 
 /** Nothing in the journal matches what was asked to undo. */
 export class NothingToUndoError extends ExoWritebackError {
@@ -83,7 +84,7 @@ export async function undo(options: UndoOptions): Promise<UndoResult> {
     const after = Object.fromEntries(plan.restored.map((r) => [r.attribute, r.to]));
     const intent = await store.beginObjectWrite({ cycleId, entraId: first.entraId, objectGuid: guid, dn: current.distinguishedName, changes: plan.changes, before, after, undoOf: first.id });
     const record = (status: 'success' | 'failure', description: string) => buildProvisioningRecord({
-      id: randomUUID(), changeId: randomUUID(), cycleId, jobId: options.jobId, activityDateTime: options.now(), durationInMilliseconds: 0,
+      id: newRecordId(), changeId: randomUUID(), cycleId, jobId: options.jobId, activityDateTime: options.now(), durationInMilliseconds: 0,
       initiatedBy: options.initiatedBy, provisioningAction: 'update', status, dryRun: false,
       steps: [{ name: 'EntryExportUpdate', provisioningStepType: 'export', status, description, details: { undoOfJournal: objectEntries.map((e) => e.id).join(',') } }],
       modifiedProperties: plan.restored.map((r) => ({ displayName: r.attribute, oldValue: r.from.join(';') || null, newValue: r.to.join(';') || null })),

@@ -11,6 +11,7 @@ import { buildProvisioningRecord } from '../core/provisioning-record.js';
 import { sameAttributeValues } from '../core/safety/value-equality.js';
 import { journalEntryFromIntent, type Intent, type StateStore } from '../store/state-store.js';
 import type { ProcessContext } from './process-mailbox.js';
+import { newRecordId } from './record-id.js';
 
 /** What recovery needs. */
 export interface RecoveryDeps {
@@ -60,7 +61,7 @@ async function compareWithDirectory(intent: Intent, deps: RecoveryDeps): Promise
 function recoveredRecord(intent: Intent, deps: RecoveryDeps, applied = true) {
   const now = deps.context.now();
   return buildProvisioningRecord({
-    id: randomUUID(), changeId: randomUUID(), cycleId: intent.cycleId, jobId: deps.context.jobId,
+    id: newRecordId(), changeId: randomUUID(), cycleId: intent.cycleId, jobId: deps.context.jobId,
     activityDateTime: now, durationInMilliseconds: 0, initiatedBy: deps.context.initiatedBy,
     provisioningAction: 'update', status: applied ? 'success' : 'skipped', dryRun: false,
     steps: [{

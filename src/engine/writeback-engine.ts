@@ -30,6 +30,7 @@ import type { ProvisioningLogSink, ServedDomain } from './engine-ports.js';
 import { runPreflightCheck, type CheckReport } from './preflight-check.js';
 import type { Initiator, MailboxOutcome, ProcessContext } from './process-mailbox.js';
 import { provisionOnDemand } from './provision-on-demand.js';
+import { newRecordId } from './record-id.js';
 import { runSyncCycle, type SyncSummary } from './sync-cycle.js';
 
 /** The scheduler's identity in log records. */
@@ -302,6 +303,7 @@ export class WritebackEngine {
       initiatedBy,
       now: this.now,
       newId: randomUUID,
+      newRecordId,
     };
   }
 }
