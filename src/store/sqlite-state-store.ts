@@ -718,7 +718,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async commitObjectResult(input: CommitObjectResultInput): Promise<CommitObjectResult> {
-    return this.write('committing an object result', () => this.commitOne(input));
+    return this.write('committing an object result', () => this.commitOne(input, new Map()));
   }
 
   async commitObjectResults(inputs: readonly CommitObjectResultInput[]): Promise<CommitObjectResult[]> {
@@ -727,12 +727,13 @@ export class SqliteStateStore implements StateStore {
     return this.write('committing object results', () => inputs.map((input) => this.commitOne(input, openCycles)));
   }
 
-  private commitOne(input: CommitObjectResultInput, openCycles?: Map<string, Row>): CommitObjectResult {
+  /** Commits one result; `openCycles` holds the cycles this transaction has already found open. */
+  private commitOne(input: CommitObjectResultInput, openCycles: Map<string, Row>): CommitObjectResult {
     const { cycleId, record } = input;
-    let cycle = openCycles?.get(cycleId);
+    let cycle = openCycles.get(cycleId);
     if (!cycle) {
       cycle = this.openCycleRow(cycleId, 'object results');
-      openCycles?.set(cycleId, cycle);
+      openCycles.set(cycleId, cycle);
     }
     if (record.cycleId !== cycleId) throw this.conflict(`record ${record.id} belongs to cycle ${record.cycleId}, not ${cycleId}`);
     if (input.clearFailure !== undefined && input.failure !== undefined) throw this.conflict('an object result cannot both clear and record a failure');
