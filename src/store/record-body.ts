@@ -23,10 +23,9 @@ export interface RecordEnvelope {
   durationInMilliseconds: number;
 }
 
-/** A record split for storage: body text, its SHA-256 (the key it is shared by), envelope text. */
+/** A record split for storage: body text and envelope text. */
 export interface SplitRecord {
   body: string;
-  hash: Buffer;
   envelope: string;
 }
 
@@ -52,8 +51,12 @@ export function splitRecord(record: ProvisioningRecord): SplitRecord {
     changeId: record.changeId,
     durationInMilliseconds: record.durationInMilliseconds,
   };
-  const bodyText = JSON.stringify(body);
-  return { body: bodyText, hash: createHash('sha256').update(bodyText).digest(), envelope: JSON.stringify(envelope) };
+  return { body: JSON.stringify(body), envelope: JSON.stringify(envelope) };
+}
+
+/** The key a body is shared by: the SHA-256 of its text (pure). */
+export function bodyHash(body: string): Buffer {
+  return createHash('sha256').update(body).digest();
 }
 
 /** The record a row holds, its fields in {@link ProvisioningRecord}'s order (pure). */

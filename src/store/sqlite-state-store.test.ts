@@ -7,7 +7,7 @@ import { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations/
 import { SqliteStateStore, normalizeObjectGuid, recordSearchText } from './sqlite-state-store.js';
 import { APPLICATION_ID } from './sqlite-migrate.js';
 import { makeRecord, ManualClock, stateStoreContract } from './state-store-contract.js';
-import { StateStoreBusy, StateStoreCorrupt, StateStoreError, StateStoreUnavailable, StateStoreVersionTooNew } from './state-store-errors.js';
+import { StateStoreBusy, StateStoreCorrupt, StateStoreError, StateStoreNotFound, StateStoreUnavailable, StateStoreVersionTooNew } from './state-store-errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exowb-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +27,14 @@ stateStoreContract('SQLite file', {
   createShared: (clock) => {
     const path = tempPath();
     return Promise.resolve([SqliteStateStore.open({ path, clock }), SqliteStateStore.open({ path, clock })]);
+  },
+});
+
+stateStoreContract('SQLite file, batches committed on a worker thread', {
+  create: (clock) => Promise.resolve(SqliteStateStore.open({ path: tempPath(), clock, commitThread: 'worker' })),
+  createShared: (clock) => {
+    const path = tempPath();
+    return Promise.resolve([SqliteStateStore.open({ path, clock, commitThread: 'worker' }), SqliteStateStore.open({ path, clock, commitThread: 'worker' })]);
   },
 });
 
@@ -340,6 +348,74 @@ describe('SqliteStateStore: record bodies', () => {
     expect(() => db.prepare("UPDATE provisioning_records SET status = 'x'").run()).toThrow(/immutable/);
     expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     db.close();
+  });
+});
+
+describe('SqliteStateStore: batches committed on a worker thread', () => {
+  const linkFor = (entraId: string, at: Date) => ({ entraId, objectGuid: '583f7cc3-3182-44e0-9e7d-66e517508db1', domain: 'lab.example.com', dn: 'CN=A,DC=lab', valuesHash: 'h', appliedAt: at });
+
+  it('writes with the caller\'s clock, and what it wrote is read at once on the caller\'s connection', async () => {
+    const clock = new ManualClock();
+    const store = SqliteStateStore.open({ path: tempPath(), clock: clock.now, commitThread: 'worker' });
+    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    const later = clock.advance(90_000);
+    const record = makeRecord({ cycleId: 'c', at: later });
+    expect(await store.commitObjectResults([{ cycleId: 'c', record, link: linkFor('entra-1', later) }])).toEqual([{ journalId: null, retryState: null }]);
+    expect(await store.getRecord(record.id)).toEqual(record);
+    expect(await store.getLink('entra-1')).toMatchObject({ appliedAt: later, updatedAt: later });
+    await store.close();
+  });
+
+  it('commits on a thread of its own: the caller stays free while the batch waits for a lock', async () => {
+    const clock = new ManualClock();
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker', busyTimeoutMs: 5000 });
+    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    const locker = raw(path);
+    locker.exec('BEGIN IMMEDIATE');
+    const record = makeRecord({ cycleId: 'c', at: clock.now() });
+    // On the caller's thread this call would wait out the busy timeout itself, holding the
+    // thread that has to release the lock, and fail with StateStoreBusy.
+    const committing = store.commitObjectResults([{ cycleId: 'c', record }]);
+    locker.exec('COMMIT');
+    locker.close();
+    await expect(committing).resolves.toHaveLength(1);
+    expect(await store.getRecord(record.id)).toEqual(record);
+    await store.close();
+  });
+
+  it('keeps each failure\'s class and code across the thread', async () => {
+    const clock = new ManualClock();
+    const store = SqliteStateStore.open({ path: tempPath(), clock: clock.now, commitThread: 'worker' });
+    const missing = store.commitObjectResults([{ cycleId: 'nowhere', record: makeRecord({ cycleId: 'nowhere', at: clock.now() }) }]);
+    await expect(missing).rejects.toBeInstanceOf(StateStoreNotFound);
+    await expect(missing).rejects.toMatchObject({ code: 'StateStoreNotFound', path: store.path, message: expect.stringContaining('no cycle nowhere') as string });
+    await store.close();
+  });
+
+  it('finishes the batches in flight before closing, and refuses a batch after', async () => {
+    const clock = new ManualClock();
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker' });
+    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    const records = Array.from({ length: 3 }, () => makeRecord({ cycleId: 'c', at: clock.now() }));
+    const inFlight = records.map((record) => store.commitObjectResults([{ cycleId: 'c', record }]));
+    await store.close();
+    await Promise.all(inFlight);
+    await expect(store.commitObjectResults([{ cycleId: 'c', record: makeRecord({ cycleId: 'c', at: clock.now() }) }])).rejects.toBeInstanceOf(StateStoreUnavailable);
+    const reopened = SqliteStateStore.open({ path, clock: clock.now });
+    expect((await reopened.queryRecords({ cycleId: 'c' })).total).toBe(3);
+    await reopened.close();
+  });
+
+  it('commits on the caller\'s thread for a :memory: store, which has no file to share', async () => {
+    const clock = new ManualClock();
+    const store = SqliteStateStore.open({ path: ':memory:', clock: clock.now, commitThread: 'worker' });
+    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    const record = makeRecord({ cycleId: 'c', at: clock.now() });
+    await store.commitObjectResults([{ cycleId: 'c', record }]);
+    expect(await store.getRecord(record.id)).toEqual(record);
+    await store.close();
   });
 });
 

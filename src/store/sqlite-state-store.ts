@@ -24,7 +24,8 @@ import type { AttributeChange } from '../core/attribute-change.js';
 import { guidToBytes, guidToString } from '../core/guid.js';
 import type { ProvisioningRecord } from '../core/provisioning-record.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import { joinRecord, splitRecord, type SplitRecord } from './record-body.js';
+import { CommitWorker } from './commit-worker.js';
+import { bodyHash, joinRecord, splitRecord } from './record-body.js';
 import { migrate, type MigrationResult } from './sqlite-migrate.js';
 import { StateStoreConflict, StateStoreError, StateStoreNotFound, StateStoreUnavailable, toStateStoreError } from './state-store-errors.js';
 import type {
@@ -43,6 +44,14 @@ export interface SqliteStateStoreOptions {
   clock?: () => Date;
   /** Default: the released migrations. For tests of the migration mechanism. */
   migrations?: readonly Migration[];
+  /**
+   * Where {@link SqliteStateStore.commitObjectResults} runs its SQL: `caller` (default) on the
+   * calling thread, or `worker` on a worker thread with a connection of its own, started at the
+   * first batch, so that the caller can go on while a batch commits (the service does: its full
+   * cycle's state-store work then runs on the second core, see docs/performance.md). A `:memory:`
+   * store has no file a second connection could open: it always commits on the caller's thread.
+   */
+  commitThread?: 'caller' | 'worker';
 }
 
 type Row = Record<string, unknown>;
@@ -78,6 +87,39 @@ export function recordSearchText(record: ProvisioningRecord): string {
   return parts.filter((p): p is string => typeof p === 'string' && p !== '').join('\n').toLowerCase();
 }
 
+/**
+ * A record as its row holds it, but for what the store looks up (its subject's and body's ids) and
+ * the body's hash. Made on the caller's thread, so that with commits on a worker thread the record
+ * is serialized where it was built and only text crosses over.
+ */
+export interface RecordRow {
+  id: string;
+  cycleId: string;
+  activityAt: number;
+  status: string;
+  action: string;
+  dryRun: boolean;
+  searchText: string;
+  body: string;
+  envelope: string;
+}
+
+/** The row of `record` (pure); a RangeError when its `activityDateTime` is not a date. */
+export function toRecordRow(record: ProvisioningRecord): RecordRow {
+  const activityAt = Date.parse(record.activityDateTime);
+  if (!Number.isFinite(activityAt)) throw new RangeError(`record ${record.id}: activityDateTime ${JSON.stringify(record.activityDateTime)} is not a date`);
+  const { body, envelope } = splitRecord(record);
+  return {
+    id: record.id, cycleId: record.cycleId, activityAt, status: record.provisioningStatusInfo.status, action: record.provisioningAction,
+    dryRun: record.dryRun, searchText: recordSearchText(record), body, envelope,
+  };
+}
+
+/** An object result with its record made a row: what a commit worker is sent. */
+export type PreparedObjectResult = Omit<CommitObjectResultInput, 'record'> & { record: RecordRow };
+
+const prepareObjectResult = (input: CommitObjectResultInput): PreparedObjectResult => ({ ...input, record: toRecordRow(input.record) });
+
 const ms = (d: Date): number => {
   const t = d.getTime();
   if (!Number.isFinite(t)) throw new RangeError('invalid Date');
@@ -112,12 +154,15 @@ export class SqliteStateStore implements StateStore {
    * queries are built from their filters.
    */
   private readonly statements = new Map<string, Database.Statement>();
+  /** Commits batches of object results on a worker thread, when opened with `commitThread: 'worker'`. */
+  private readonly commitWorker: CommitWorker | null;
 
-  private constructor(db: Database.Database, path: string, now: () => Date, migration: MigrationResult) {
+  private constructor(db: Database.Database, path: string, now: () => Date, migration: MigrationResult, commitWorker: CommitWorker | null) {
     this.db = db;
     this.path = path;
     this.now = now;
     this.migration = migration;
+    this.commitWorker = commitWorker;
   }
 
   /** Opens (creating and migrating when needed) the store at `options.path`. */
@@ -135,7 +180,9 @@ export class SqliteStateStore implements StateStore {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       const migration = migrate(db, path, options.migrations ?? MIGRATIONS, now);
-      return new SqliteStateStore(db, path, now, migration);
+      const inMemory = path === ':memory:' || path === '';
+      const commitWorker = options.commitThread === 'worker' && !inMemory ? new CommitWorker(path, options.busyTimeoutMs ?? 5000) : null;
+      return new SqliteStateStore(db, path, now, migration, commitWorker);
     } catch (error) {
       db?.close();
       if (error instanceof StateStoreError) throw error;
@@ -298,14 +345,10 @@ export class SqliteStateStore implements StateStore {
 
   // ---- provisioning records ----
 
-  private insertRecord(record: ProvisioningRecord): void {
-    const activity = Date.parse(record.activityDateTime);
-    if (!Number.isFinite(activity)) throw new RangeError(`record ${record.id}: activityDateTime ${JSON.stringify(record.activityDateTime)} is not a date`);
-    if (this.get('SELECT 1 FROM provisioning_records WHERE id = ?', record.id)) throw this.conflict(`a provisioning record with id ${record.id} exists already (records are immutable)`);
-    const split = splitRecord(record);
+  private insertRecord(row: RecordRow): void {
+    if (this.get('SELECT 1 FROM provisioning_records WHERE id = ?', row.id)) throw this.conflict(`a provisioning record with id ${row.id} exists already (records are immutable)`);
     this.run('INSERT INTO provisioning_records (id, cycle_id, activity_at, status, action, dry_run, subject_id, body_id, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      record.id, record.cycleId, activity, record.provisioningStatusInfo.status, record.provisioningAction, record.dryRun ? 1 : 0,
-      this.subjectId(recordSearchText(record)), this.bodyId(split), split.envelope);
+      row.id, row.cycleId, row.activityAt, row.status, row.action, row.dryRun ? 1 : 0, this.subjectId(row.searchText), this.bodyId(row.body), row.envelope);
   }
 
   /** The subject with this search text, added (and indexed for search) when new. */
@@ -314,16 +357,17 @@ export class SqliteStateStore implements StateStore {
     return found ? found.id : Number(this.run('INSERT INTO record_subjects (search_text) VALUES (?)', searchText).lastInsertRowid);
   }
 
-  /** The stored body with this record's hash, added when new. */
-  private bodyId(split: SplitRecord): number {
-    const found = this.get<{ id: number }>('SELECT id FROM record_bodies WHERE hash = ?', split.hash);
-    return found ? found.id : Number(this.run('INSERT INTO record_bodies (hash, body) VALUES (?, ?)', split.hash, split.body).lastInsertRowid);
+  /** The stored body with this text, added when new. */
+  private bodyId(body: string): number {
+    const hash = bodyHash(body);
+    const found = this.get<{ id: number }>('SELECT id FROM record_bodies WHERE hash = ?', hash);
+    return found ? found.id : Number(this.run('INSERT INTO record_bodies (hash, body) VALUES (?, ?)', hash, body).lastInsertRowid);
   }
 
   async append(records: readonly ProvisioningRecord[]): Promise<void> {
     if (records.length === 0) return;
     this.write('appending provisioning records', () => {
-      for (const record of records) this.insertRecord(record);
+      for (const record of records) this.insertRecord(toRecordRow(record));
     });
   }
 
@@ -718,17 +762,28 @@ export class SqliteStateStore implements StateStore {
   }
 
   async commitObjectResult(input: CommitObjectResultInput): Promise<CommitObjectResult> {
-    return this.write('committing an object result', () => this.commitOne(input, new Map()));
+    return this.write('committing an object result', () => this.commitOne(prepareObjectResult(input), new Map()));
   }
 
   async commitObjectResults(inputs: readonly CommitObjectResultInput[]): Promise<CommitObjectResult[]> {
+    this.ensureOpen();
+    const prepared = inputs.map(prepareObjectResult);
+    if (this.commitWorker && prepared.length > 0) return this.commitWorker.commit(prepared, this.now());
+    return this.commitPrepared(prepared);
+  }
+
+  /**
+   * Commits prepared object results in one transaction: {@link commitObjectResults}' work after
+   * preparing, and what the commit worker runs on its own connection. Not part of the port.
+   */
+  commitPrepared(prepared: readonly PreparedObjectResult[]): CommitObjectResult[] {
     // A batch is one transaction, in which no cycle finishes: each cycle is checked once, not per object.
     const openCycles = new Map<string, Row>();
-    return this.write('committing object results', () => inputs.map((input) => this.commitOne(input, openCycles)));
+    return this.write('committing object results', () => prepared.map((input) => this.commitOne(input, openCycles)));
   }
 
   /** Commits one result; `openCycles` holds the cycles this transaction has already found open. */
-  private commitOne(input: CommitObjectResultInput, openCycles: Map<string, Row>): CommitObjectResult {
+  private commitOne(input: PreparedObjectResult, openCycles: Map<string, Row>): CommitObjectResult {
     const { cycleId, record } = input;
     let cycle = openCycles.get(cycleId);
     if (!cycle) {
@@ -866,6 +921,8 @@ export class SqliteStateStore implements StateStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    // The worker's batches in flight finish (or fail) before it stops; then its connection closes.
+    await this.commitWorker?.close();
     try {
       this.db.close();
     } catch (error) {

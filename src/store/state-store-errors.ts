@@ -48,7 +48,7 @@ export class StateStoreNotFound extends StateStoreError {
   readonly code = 'StateStoreNotFound';
 }
 
-/** The store cannot be used: the file cannot be opened or written (permissions, disk full, read-only), or it was closed. */
+/** The store cannot be used: the file cannot be opened or written (permissions, disk full, read-only), it was closed, or its commit worker stopped. */
 export class StateStoreUnavailable extends StateStoreError {
   readonly code = 'StateStoreUnavailable';
 }
