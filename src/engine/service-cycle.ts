@@ -17,6 +17,7 @@ import type { MailboxSource, UserSource } from './engine-ports.js';
 import { MAILBOX_SELECT, processMailbox, type MailboxOutcome, type ObjectWrite, type ProcessContext } from './process-mailbox.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import { mapConcurrent } from '../async/concurrent-map.js';
+import { OneBehind } from '../async/one-behind.js';
 import { keepOne, preparePage, type PreparedPage, type UserLookup } from './prepared-pages.js';
 import { countCloudSideSkips, countOutcome, FULL_CYCLE_FILTER, isRecorded, loadFullCycleDomains, newSummary, OBJECTS_IN_FLIGHT, preparedPagesAhead, type SyncSummary } from './sync-cycle.js';
 
@@ -74,6 +75,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
   const planContext: Omit<ProcessContext, 'lookupUser'> = { ...context, domains, cycleId, dryRun: false, planOnly: true };
   const planned: Array<{ mailbox: ExoRecord; outcome: Extract<MailboxOutcome, { kind: 'updated' }>; lookupUser: UserLookup }> = [];
   const seen = new Set<string>();
+  const commits = new OneBehind();
 
   /** Plans a batch of mailboxes (several at once); false when a stop was requested midway. */
   const plan = async (batch: PreparedPage): Promise<boolean> => {
@@ -108,19 +110,28 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
         if (input) results.push(input);
       }
     }
-    if (results.length > 0) await store.commitObjectResults(results);
+    // The batch commits while the next page is planned (on the store's commit worker, when it has
+    // one), once the batch before it has committed; all have before the plan is judged.
+    if (results.length > 0) await commits.next(() => store.commitObjectResults(results));
     return !stopped;
   };
 
-  for await (const page of pages) {
-    if (deps.stopping() || !(await plan(page))) return abort(cycleId, kind, summary, deps, timer);
-  }
-  if (kind === 'incremental') {
-    for (const retry of await store.dueRetries(context.now())) {
-      if (seen.has(retry.entraId.toLowerCase())) continue;
-      const mailbox = await deps.mailboxes.getMailbox(retry.entraId, MAILBOX_SELECT);
-      if (mailbox && !(await plan(await preparePage([mailbox], deps.users)))) return abort(cycleId, kind, summary, deps, timer);
+  try {
+    for await (const page of pages) {
+      if (deps.stopping() || !(await plan(page))) return await abort(cycleId, kind, summary, deps, timer, commits);
     }
+    if (kind === 'incremental') {
+      for (const retry of await store.dueRetries(context.now())) {
+        if (seen.has(retry.entraId.toLowerCase())) continue;
+        const mailbox = await deps.mailboxes.getMailbox(retry.entraId, MAILBOX_SELECT);
+        if (mailbox && !(await plan(await preparePage([mailbox], deps.users)))) return await abort(cycleId, kind, summary, deps, timer, commits);
+      }
+    }
+    await commits.settled();
+  } catch (error) {
+    // The cycle fails with its first error; a batch still in flight ends before the caller goes on.
+    await commits.settled().catch(() => undefined);
+    throw error;
   }
 
   // The mass-change guard: a plan too large is staged, and nothing is written until an admin decides.
@@ -149,7 +160,7 @@ export async function runServiceCycle(kind: CycleKind, deps: ServiceCycleDeps, o
     count(summary, outcome, deps.metrics);
     return true;
   });
-  if (applied.includes(undefined)) return abort(cycleId, kind, summary, deps, timer);
+  if (applied.includes(undefined)) return abort(cycleId, kind, summary, deps, timer, commits);
 
   summary.durationMs = context.now().getTime() - started.getTime();
   // The next incremental cycle reads what changed since this one started, minus the overlap
@@ -237,7 +248,8 @@ function count(summary: SyncSummary, outcome: MailboxOutcome, metrics: ServiceMe
   countOutcome(summary, outcome);
 }
 
-async function abort(cycleId: string, kind: CycleKind, summary: SyncSummary, deps: ServiceCycleDeps, timer: (labels?: Record<string, string>) => number): Promise<ServiceCycleResult> {
+async function abort(cycleId: string, kind: CycleKind, summary: SyncSummary, deps: ServiceCycleDeps, timer: (labels?: Record<string, string>) => number, commits: OneBehind): Promise<ServiceCycleResult> {
+  await commits.settled();
   // No watermark: the next cycle reads the same window again.
   await deps.store.commitCycle({ cycleId, outcome: 'aborted', counts: countsOf(summary) });
   timer({ outcome: 'aborted' });

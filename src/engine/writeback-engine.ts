@@ -153,7 +153,8 @@ export class WritebackEngine {
 
   /** The state store (opened on first use; shared with a running service through SQLite's locking). */
   store(): StateStore {
-    this.stateStore ??= SqliteStateStore.open({ path: this.config.service.stateFile });
+    // Batches of object results commit on a worker thread: only the service's cycles commit them.
+    this.stateStore ??= SqliteStateStore.open({ path: this.config.service.stateFile, commitThread: 'worker' });
     return this.stateStore;
   }
 
