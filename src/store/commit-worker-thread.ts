@@ -23,7 +23,9 @@ try {
 
 port.on('message', (request: CommitRequest | { type: 'close' }) => {
   if (request.type === 'close') {
-    void store?.close().finally(() => port.close());
+    // Closing the port ends the thread, whether or not the store had opened (or closes cleanly).
+    const closing = store ? store.close() : Promise.resolve();
+    void closing.catch(() => undefined).finally(() => port.close());
     return;
   }
   now = request.now;

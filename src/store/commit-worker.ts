@@ -2,9 +2,9 @@
  * The caller's side of the commit worker: a worker thread with its own connection to the state
  * file, which commits batches of object results (see `commitThread` in sqlite-state-store.ts).
  *
- * Why a thread: a full cycle commits every in-scope object's record and link, ~45 µs of SQLite
- * and hashing per object on top of the cycle's own work; on the engine's thread that is ~4.5 s of
- * a 100k cycle, while the core the DC leaves after the read has room (docs/performance.md). The
+ * Why a thread: a full cycle commits every in-scope object's record and link, ~60 µs of SQLite
+ * and hashing per object on top of the cycle's own work (the worker's CPU in a 100k cycle: ~6 s),
+ * while the core the DC leaves after the read has room (docs/performance.md). The
  * record is serialized on the caller's thread (only text crosses), the rest runs here.
  */
 import { existsSync } from 'node:fs';

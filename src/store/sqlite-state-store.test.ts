@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -406,6 +406,20 @@ describe('SqliteStateStore: batches committed on a worker thread', () => {
     const reopened = SqliteStateStore.open({ path, clock: clock.now });
     expect((await reopened.queryRecords({ cycleId: 'c' })).total).toBe(3);
     await reopened.close();
+  });
+
+  it('answers each batch with the error when its own connection cannot open, and still closes', async () => {
+    const clock = new ManualClock();
+    const path = tempPath();
+    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker' });
+    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    // The caller's connection keeps the file it opened; the path now names a folder.
+    rmSync(path);
+    mkdirSync(path);
+    const batch = () => store.commitObjectResults([{ cycleId: 'c', record: makeRecord({ cycleId: 'c', at: clock.now() }) }]);
+    await expect(batch()).rejects.toBeInstanceOf(StateStoreUnavailable);
+    await expect(batch()).rejects.toMatchObject({ code: 'StateStoreUnavailable', message: expect.stringContaining('cannot be opened') as string });
+    await store.close();
   });
 
   it('commits on the caller\'s thread for a :memory: store, which has no file to share', async () => {
