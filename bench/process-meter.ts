@@ -19,7 +19,8 @@ export interface Measured {
   stderr: string;
 }
 
-async function highWaterMarkKiB(pid: number): Promise<number | null> {
+/** The kernel's high-water mark of `pid`'s resident memory (`VmHWM`), in KiB; null without /proc. */
+export async function highWaterMarkKiB(pid: number): Promise<number | null> {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : null;

@@ -123,7 +123,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
     rows.push({
       case: `${summary?.inScope ?? inScope} in scope: the service's full cycle (a daily reconcile)`,
       engine: s.median / 1000, reference: reference / 1000, ratio: s.median / reference, unit: 's', target: '≤ 1.5', met: s.median / reference <= 1.5,
-      notes: `median of ${options.runs} cycles of a running \`exo-writeback run\` (no process start; each object's record, link and cleared retry committed to the state file a page at a time); its first full cycle ${(service.first.durationMs / 1000).toFixed(2)} s; the state file grew ${(summarise(service.grownBytes).median / 1048576).toFixed(1)} MiB a cycle, ${perObjectKiB.toFixed(1)} KiB an in-scope object`,
+      notes: `median of ${options.runs} cycles of a running \`exo-writeback run\` (no process start; each object's record, link and cleared retry committed to the state file a page at a time); its first full cycle ${(service.first.durationMs / 1000).toFixed(2)} s; the state file grew ${(summarise(service.grownBytes).median / 1048576).toFixed(1)} MiB a cycle, ${perObjectKiB.toFixed(1)} KiB an in-scope object; the service's peak RSS ${service.peakRssMiB ?? 'n/a'} MiB`,
     });
     const inserts = summarise(service.rawInsertMs);
     const floor = l.median + inserts.median;
@@ -132,7 +132,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
       engine: s.median / 1000, reference: floor / 1000, ratio: s.median / floor, unit: 's', target: '—', met: null,
       notes: `reference: the paged ldapsearch (${(l.median / 1000).toFixed(2)} s) plus inserting the cycle's ${service.rawInsertRows} records again into the same state file with SQL alone, a page of 1,000 a transaction (${(inserts.median / 1000).toFixed(2)} s, median of ${options.runs}) — a floor for a cycle that must read the directory and keep a record per object`,
     });
-    details[`n${inScope}-service`] = { first: service.first, forced: service.forced, stateFileGrowthBytes: service.grownBytes, rawInsertMs: service.rawInsertMs, rawInsertRows: service.rawInsertRows };
+    details[`n${inScope}-service`] = { first: service.first, forced: service.forced, stateFileGrowthBytes: service.grownBytes, peakRssMiB: service.peakRssMiB, rawInsertMs: service.rawInsertMs, rawInsertRows: service.rawInsertRows };
     if (options.baseline) {
       const name = `${summary?.inScope ?? inScope} in scope`;
       rows.push(baselineRow(name, engineMs, baselineMs, 's', options.baseline), baselineRow(`${name}: peak RSS`, rss, baselineRss, 'MiB', options.baseline));
@@ -146,7 +146,7 @@ export async function noChangeReconcile(options: ScenarioOptions): Promise<Scena
  * object), then `runs` full cycles forced with `exo-writeback restart`, each what the daily
  * reconcile does. Reports those cycles and how much each grew the state file.
  */
-async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first: ServiceCycle; forced: ServiceCycle[]; grownBytes: number[]; rawInsertMs: number[]; rawInsertRows: number }> {
+async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first: ServiceCycle; forced: ServiceCycle[]; grownBytes: number[]; peakRssMiB: number | null; rawInsertMs: number[]; rawInsertRows: number }> {
   // A long interval: no incremental cycle runs in between (a control request wakes it within 1 s).
   const configFile = await serviceConfig(facts, join(facts.dir, 'no-change-service'), 3600);
   const stateFile = join(facts.dir, 'no-change-service', 'state.db');
@@ -154,6 +154,7 @@ async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first
   let first: ServiceCycle;
   const forced: ServiceCycle[] = [];
   const grownBytes: number[] = [];
+  let peakRssMiB: number | null = null;
   try {
     first = await service.cycleFinished('full');
     for (let run = 1; run <= runs; run++) {
@@ -166,12 +167,14 @@ async function serviceFullCycles(facts: LabFacts, runs: number): Promise<{ first
       forced.push(cycle);
       grownBytes.push(stateFileBytes(stateFile) - before);
     }
+    // Over the first and every forced cycle, both threads (the engine's and the commit worker's).
+    peakRssMiB = await service.peakRssMiB();
   } finally {
     await service.stop();
   }
   // With the service stopped: each forced cycle's records inserted again, raw.
   const inserted = forced.map((cycle) => insertRecordsAgain(stateFile, cycle.cycleId));
-  return { first, forced, grownBytes, rawInsertMs: inserted.map((i) => i.ms), rawInsertRows: inserted[0]?.rows ?? 0 };
+  return { first, forced, grownBytes, peakRssMiB, rawInsertMs: inserted.map((i) => i.ms), rawInsertRows: inserted[0]?.rows ?? 0 };
 }
 
 /**
