@@ -354,10 +354,18 @@ describe('SqliteStateStore: record bodies', () => {
 describe('SqliteStateStore: batches committed on a worker thread', () => {
   const linkFor = (entraId: string, at: Date) => ({ entraId, objectGuid: '583f7cc3-3182-44e0-9e7d-66e517508db1', domain: 'lab.example.com', dn: 'CN=A,DC=lab', valuesHash: 'h', appliedAt: at });
 
-  it('writes with the caller\'s clock, and what it wrote is read at once on the caller\'s connection', async () => {
+  /** A store at `path` (a new file by default) that commits on a worker, with cycle `c` started. */
+  const openWithCycle = async (path = tempPath(), options: { busyTimeoutMs?: number } = {}) => {
     const clock = new ManualClock();
-    const store = SqliteStateStore.open({ path: tempPath(), clock: clock.now, commitThread: 'worker' });
+    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker', ...options });
     await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    /** An object result of cycle `c`, with a new record. */
+    const result = () => ({ cycleId: 'c', record: makeRecord({ cycleId: 'c', at: clock.now() }) });
+    return { clock, store, result };
+  };
+
+  it('writes with the caller\'s clock, and what it wrote is read at once on the caller\'s connection', async () => {
+    const { clock, store } = await openWithCycle();
     const later = clock.advance(90_000);
     const record = makeRecord({ cycleId: 'c', at: later });
     expect(await store.commitObjectResults([{ cycleId: 'c', record, link: linkFor('entra-1', later) }])).toEqual([{ journalId: null, retryState: null }]);
@@ -367,26 +375,23 @@ describe('SqliteStateStore: batches committed on a worker thread', () => {
   });
 
   it('commits on a thread of its own: the caller stays free while the batch waits for a lock', async () => {
-    const clock = new ManualClock();
     const path = tempPath();
-    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker', busyTimeoutMs: 5000 });
-    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    const { store, result } = await openWithCycle(path, { busyTimeoutMs: 5000 });
     const locker = raw(path);
     locker.exec('BEGIN IMMEDIATE');
-    const record = makeRecord({ cycleId: 'c', at: clock.now() });
+    const input = result();
     // On the caller's thread this call would wait out the busy timeout itself, holding the
     // thread that has to release the lock, and fail with StateStoreBusy.
-    const committing = store.commitObjectResults([{ cycleId: 'c', record }]);
+    const committing = store.commitObjectResults([input]);
     locker.exec('COMMIT');
     locker.close();
     await expect(committing).resolves.toHaveLength(1);
-    expect(await store.getRecord(record.id)).toEqual(record);
+    expect(await store.getRecord(input.record.id)).toEqual(input.record);
     await store.close();
   });
 
   it('keeps each failure\'s class and code across the thread', async () => {
-    const clock = new ManualClock();
-    const store = SqliteStateStore.open({ path: tempPath(), clock: clock.now, commitThread: 'worker' });
+    const { clock, store } = await openWithCycle();
     const missing = store.commitObjectResults([{ cycleId: 'nowhere', record: makeRecord({ cycleId: 'nowhere', at: clock.now() }) }]);
     await expect(missing).rejects.toBeInstanceOf(StateStoreNotFound);
     await expect(missing).rejects.toMatchObject({ code: 'StateStoreNotFound', path: store.path, message: expect.stringContaining('no cycle nowhere') as string });
@@ -394,41 +399,33 @@ describe('SqliteStateStore: batches committed on a worker thread', () => {
   });
 
   it('finishes the batches in flight before closing, and refuses a batch after', async () => {
-    const clock = new ManualClock();
     const path = tempPath();
-    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker' });
-    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
-    const records = Array.from({ length: 3 }, () => makeRecord({ cycleId: 'c', at: clock.now() }));
-    const inFlight = records.map((record) => store.commitObjectResults([{ cycleId: 'c', record }]));
+    const { clock, store, result } = await openWithCycle(path);
+    const inFlight = [result(), result(), result()].map((input) => store.commitObjectResults([input]));
     await store.close();
     await Promise.all(inFlight);
-    await expect(store.commitObjectResults([{ cycleId: 'c', record: makeRecord({ cycleId: 'c', at: clock.now() }) }])).rejects.toBeInstanceOf(StateStoreUnavailable);
+    await expect(store.commitObjectResults([result()])).rejects.toBeInstanceOf(StateStoreUnavailable);
     const reopened = SqliteStateStore.open({ path, clock: clock.now });
     expect((await reopened.queryRecords({ cycleId: 'c' })).total).toBe(3);
     await reopened.close();
   });
 
   it('answers each batch with the error when its own connection cannot open, and still closes', async () => {
-    const clock = new ManualClock();
     const path = tempPath();
-    const store = SqliteStateStore.open({ path, clock: clock.now, commitThread: 'worker' });
-    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
+    const { store, result } = await openWithCycle(path);
     // The caller's connection keeps the file it opened; the path now names a folder.
     rmSync(path);
     mkdirSync(path);
-    const batch = () => store.commitObjectResults([{ cycleId: 'c', record: makeRecord({ cycleId: 'c', at: clock.now() }) }]);
-    await expect(batch()).rejects.toBeInstanceOf(StateStoreUnavailable);
-    await expect(batch()).rejects.toMatchObject({ code: 'StateStoreUnavailable', message: expect.stringContaining('cannot be opened') as string });
+    await expect(store.commitObjectResults([result()])).rejects.toBeInstanceOf(StateStoreUnavailable);
+    await expect(store.commitObjectResults([result()])).rejects.toMatchObject({ code: 'StateStoreUnavailable', message: expect.stringContaining('cannot be opened') as string });
     await store.close();
   });
 
   it('commits on the caller\'s thread for a :memory: store, which has no file to share', async () => {
-    const clock = new ManualClock();
-    const store = SqliteStateStore.open({ path: ':memory:', clock: clock.now, commitThread: 'worker' });
-    await store.startCycle({ kind: 'full', dryRun: false, id: 'c' });
-    const record = makeRecord({ cycleId: 'c', at: clock.now() });
-    await store.commitObjectResults([{ cycleId: 'c', record }]);
-    expect(await store.getRecord(record.id)).toEqual(record);
+    const { store, result } = await openWithCycle(':memory:');
+    const input = result();
+    await store.commitObjectResults([input]);
+    expect(await store.getRecord(input.record.id)).toEqual(input.record);
     await store.close();
   });
 });
