@@ -19,6 +19,9 @@ export interface Measured {
   stderr: string;
 }
 
+/** KiB as MiB, to a tenth. */
+export const mebibytes = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
+
 /** The kernel's high-water mark of `pid`'s resident memory (`VmHWM`), in KiB; null without /proc. */
 export async function highWaterMarkKiB(pid: number): Promise<number | null> {
   try {
@@ -67,5 +70,5 @@ export async function measure(command: string, args: string[], options: { env?: 
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const ticksAfter = await reapedChildrenTicks();
   const cpuS = ticksBefore === null || ticksAfter === null ? null : (ticksAfter - ticksBefore) / TICKS_PER_SECOND;
-  return { wallMs, cpuS, peakRssMiB: peak === null ? null : Math.round((peak / 1024) * 10) / 10, exitCode, stdout, stderr };
+  return { wallMs, cpuS, peakRssMiB: peak === null ? null : mebibytes(peak), exitCode, stdout, stderr };
 }

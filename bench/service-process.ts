@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse, stringify } from 'yaml';
 import { cliLauncher } from '../lab/package-root.js';
-import { highWaterMarkKiB } from './process-meter.js';
+import { highWaterMarkKiB, mebibytes } from './process-meter.js';
 import type { LabFacts } from '../lab/lab-facts.js';
 
 /** A cycle the service reported (`cycle finished`). */
@@ -67,7 +67,7 @@ export function startService(configFile: string) {
     /** The service's peak resident memory so far, in MiB (null without /proc, or once it exited). */
     peakRssMiB: async (): Promise<number | null> => {
       const kib = child.pid === undefined || child.exitCode !== null ? null : await highWaterMarkKiB(child.pid);
-      return kib === null ? null : Math.round((kib / 1024) * 10) / 10;
+      return kib === null ? null : mebibytes(kib);
     },
     /** The next cycle of this kind to finish (rejects if the service exits first). */
     cycleFinished: (kind: string) => Promise.race([new Promise<ServiceCycle>((resolve) => waiters.push({ kind, resolve })), exited]),
